@@ -1,0 +1,98 @@
+"""Data quality checks, run by the build on the new warehouse and stored in `quality_checks`.
+
+Every table gets the standard checks (it has rows, its key is unique, its buurt codes exist);
+sources declare the rest as `Check` rows (completeness, freshness, totals against CBS).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+import polars as pl
+
+from data_sources.source import Check, Source
+
+RESULT_SCHEMA = {
+    "dataset": pl.String,
+    "table_name": pl.String,
+    "check_name": pl.String,
+    "description": pl.String,
+    "status": pl.String,
+    "observed": pl.String,
+    "threshold": pl.String,
+}
+
+
+def standard_checks(source: Source, con: duckdb.DuckDBPyConnection) -> list[Check]:
+    tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+    checks: list[Check] = []
+    for t in source.tables:
+        if t.name not in tables:
+            continue
+        checks.append(Check(t.name, "rows_at_least", "De tabel bevat gegevens", threshold=1, severity_on_miss="fail"))
+        if t.key:
+            checks.append(Check(t.name, "unique", f"Elke {' + '.join(t.key)} komt een keer voor", columns=t.key, severity_on_miss="fail"))
+        cols = {r[0] for r in con.execute("SELECT column_name FROM information_schema.columns WHERE table_name = ?", [t.name]).fetchall()}
+        if "buurt_code" in cols and t.name != "buurten" and "buurten" in tables:
+            checks.append(
+                Check(t.name, "refers_to_buurt", "Buurtcodes bestaan in de CBS-buurtindeling", column="buurt_code", threshold=0.99)
+            )
+    return checks
+
+
+def _run_one(con: duckdb.DuckDBPyConnection, c: Check, peildatum: dt.date) -> tuple[str, str, str]:
+    """(status, observed, threshold) for one check."""
+    t = f'"{c.table}"'
+    if c.kind == "rows_at_least":
+        n = con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+        return ("pass" if n >= c.threshold else c.severity_on_miss, f"{n} rijen", f">= {c.threshold:g}")
+    if c.kind == "unique":
+        cols = ", ".join(f'"{x}"' for x in c.columns)
+        dup = con.execute(f"SELECT count(*) FROM (SELECT {cols} FROM {t} GROUP BY ALL HAVING count(*) > 1)").fetchone()[0]
+        return ("pass" if dup == 0 else c.severity_on_miss, f"{dup} dubbele sleutels", "0")
+    if c.kind == "completeness":
+        share = con.execute(f'SELECT avg(CASE WHEN "{c.column}" IS NULL THEN 0 ELSE 1 END) FROM {t}').fetchone()[0] or 0.0
+        return ("pass" if share >= c.threshold else c.severity_on_miss, f"{share:.1%} gevuld", f">= {c.threshold:.0%}")
+    if c.kind == "refers_to_buurt":
+        share = con.execute(
+            f'SELECT avg(CASE WHEN b.buurt_code IS NULL THEN 0 ELSE 1 END) FROM {t} x '
+            f'LEFT JOIN buurten b ON x."{c.column}" = b.buurt_code WHERE x."{c.column}" IS NOT NULL'
+        ).fetchone()[0]
+        share = 1.0 if share is None else share
+        return ("pass" if share >= c.threshold else c.severity_on_miss, f"{share:.1%} bekend", f">= {c.threshold:.0%}")
+    if c.kind == "freshness":
+        newest = con.execute(f'SELECT max("{c.column}") FROM {t}').fetchone()[0]
+        if newest is None:
+            return (c.severity_on_miss, "geen datum", f"<= {c.threshold:g} dagen")
+        if isinstance(newest, int):  # a jaar: the year counts as current until its end
+            newest = dt.date(newest, 12, 31)
+        if isinstance(newest, dt.datetime):
+            newest = newest.date()
+        age = (peildatum - newest).days
+        return ("pass" if age <= c.threshold else c.severity_on_miss, f"nieuwste {newest.isoformat()} ({age} dagen)", f"<= {c.threshold:g} dagen")
+    if c.kind == "sum_matches":
+        ours = con.execute(f'SELECT sum("{c.column}") FROM {t}').fetchone()[0]
+        ref = con.execute(c.reference_sql).fetchone()[0]
+        if ours is None or ref is None or ref == 0:
+            return ("warn", f"{ours} tegen {ref}", f"verschil <= {c.threshold:.1%}")
+        diff = abs(ours - ref) / abs(ref)
+        return ("pass" if diff <= c.threshold else c.severity_on_miss, f"{ours:,.0f} tegen {ref:,.0f} ({diff:.2%})", f"verschil <= {c.threshold:.1%}")
+    raise ValueError(f"unknown check kind {c.kind}")
+
+
+def run(con: duckdb.DuckDBPyConnection, sources: list[Source], peildatum: dt.date) -> list[tuple]:
+    results = []
+    tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+    for s in sources:
+        for c in standard_checks(s, con) + list(s.checks):
+            if c.table not in tables:
+                continue
+            try:
+                status, observed, threshold = _run_one(con, c, peildatum)
+            except duckdb.Error as e:
+                # A declared check that no longer fits the table is a defect in the declaration.
+                status, observed, threshold = "fail", f"controle kon niet draaien: {e}", ""
+            name = c.kind if c.column is None else f"{c.kind}:{c.column}"
+            results.append((s.key, c.table, name, c.description, status, observed, threshold))
+    return results
