@@ -43,26 +43,28 @@ def standard_checks(source: Source, con: duckdb.DuckDBPyConnection) -> list[Chec
 
 def _run_one(con: duckdb.DuckDBPyConnection, c: Check, peildatum: dt.date) -> tuple[str, str, str]:
     """(status, observed, threshold) for one check."""
-    t = f'"{c.table}"'
+    t = f'"{c.table}"' if c.where is None else f'(SELECT * FROM "{c.table}" WHERE {c.where})'
+    # Results are read with fetchall, not fetchone: DuckDB 2 keeps a half-read result open and
+    # then refuses the build's next register() on this connection.
     if c.kind == "rows_at_least":
-        n = con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+        n = con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0]
         return ("pass" if n >= c.threshold else c.severity_on_miss, f"{n} rijen", f">= {c.threshold:g}")
     if c.kind == "unique":
         cols = ", ".join(f'"{x}"' for x in c.columns)
-        dup = con.execute(f"SELECT count(*) FROM (SELECT {cols} FROM {t} GROUP BY ALL HAVING count(*) > 1)").fetchone()[0]
+        dup = con.execute(f"SELECT count(*) FROM (SELECT {cols} FROM {t} GROUP BY ALL HAVING count(*) > 1)").fetchall()[0][0]
         return ("pass" if dup == 0 else c.severity_on_miss, f"{dup} dubbele sleutels", "0")
     if c.kind == "completeness":
-        share = con.execute(f'SELECT avg(CASE WHEN "{c.column}" IS NULL THEN 0 ELSE 1 END) FROM {t}').fetchone()[0] or 0.0
+        share = con.execute(f'SELECT avg(CASE WHEN "{c.column}" IS NULL THEN 0 ELSE 1 END) FROM {t}').fetchall()[0][0] or 0.0
         return ("pass" if share >= c.threshold else c.severity_on_miss, f"{share:.1%} gevuld", f">= {c.threshold:.0%}")
     if c.kind == "refers_to_buurt":
         share = con.execute(
             f'SELECT avg(CASE WHEN b.buurt_code IS NULL THEN 0 ELSE 1 END) FROM {t} x '
             f'LEFT JOIN buurten b ON x."{c.column}" = b.buurt_code WHERE x."{c.column}" IS NOT NULL'
-        ).fetchone()[0]
+        ).fetchall()[0][0]
         share = 1.0 if share is None else share
         return ("pass" if share >= c.threshold else c.severity_on_miss, f"{share:.1%} bekend", f">= {c.threshold:.0%}")
     if c.kind == "freshness":
-        newest = con.execute(f'SELECT max("{c.column}") FROM {t}').fetchone()[0]
+        newest = con.execute(f'SELECT max("{c.column}") FROM {t}').fetchall()[0][0]
         if newest is None:
             return (c.severity_on_miss, "geen datum", f"<= {c.threshold:g} dagen")
         if isinstance(newest, int):  # a jaar: the year counts as current until its end
@@ -72,8 +74,8 @@ def _run_one(con: duckdb.DuckDBPyConnection, c: Check, peildatum: dt.date) -> tu
         age = (peildatum - newest).days
         return ("pass" if age <= c.threshold else c.severity_on_miss, f"nieuwste {newest.isoformat()} ({age} dagen)", f"<= {c.threshold:g} dagen")
     if c.kind == "sum_matches":
-        ours = con.execute(f'SELECT sum("{c.column}") FROM {t}').fetchone()[0]
-        ref = con.execute(c.reference_sql).fetchone()[0]
+        ours = con.execute(f'SELECT sum("{c.column}") FROM {t}').fetchall()[0][0]
+        ref = con.execute(c.reference_sql).fetchall()[0][0]
         if ours is None or ref is None or ref == 0:
             return ("warn", f"{ours} tegen {ref}", f"verschil <= {c.threshold:.1%}")
         diff = abs(ours - ref) / abs(ref)
@@ -86,7 +88,7 @@ def run(con: duckdb.DuckDBPyConnection, sources: list[Source], peildatum: dt.dat
     tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
     for s in sources:
         for c in standard_checks(s, con) + list(s.checks):
-            if c.table not in tables:
+            if c.table not in tables or any(r not in tables for r in c.requires):
                 continue
             try:
                 status, observed, threshold = _run_one(con, c, peildatum)

@@ -78,7 +78,7 @@ def read_csv_strings(
             separator=sep,
             infer_schema=False,
             has_header=True,
-            missing_utf8_is_empty_string=False,
+            empty_string_is_null=True,
         )
     except pl.exceptions.NoDataError:
         problems.add(path, "bestand bevat geen gegevens", expected="een kopregel en ten minste een regel gegevens")

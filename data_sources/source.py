@@ -38,6 +38,11 @@ class Check:
     threshold: float | None = None
     # sum_matches: SQL returning one number to compare with; warn (not fail) when off.
     reference_sql: str | None = None
+    # SQL condition: the check looks only at the rows of `table` that meet it.
+    where: str | None = None
+    # Other tables the check reads (e.g. in reference_sql); it is skipped when one is absent,
+    # since every source is optional.
+    requires: tuple[str, ...] = ()
     severity_on_miss: Literal["warn", "fail"] = "warn"
 
 
@@ -53,6 +58,9 @@ class Context:
     # Keyed pseudonymisation for person keys; see data_sources.privacy.
     pseudonymiser: "object | None" = None
     options: dict = field(default_factory=dict)  # extra keys of this source's table in inputs.toml
+    # Tables of sources read earlier in this build without problems, by table name: a reader
+    # checks references across sources against them (declaraties -> toewijzingen).
+    tables: dict[str, pl.DataFrame] = field(default_factory=dict)
     progress: Callable[[str], None] = lambda msg: None
 
     def need_regios(self, source_key: str, file: str | Path, why: str) -> dict[str, pl.DataFrame] | None:
