@@ -1,7 +1,8 @@
-"""Shared fixtures: where the real public files are, and a demo warehouse built once per session."""
+"""Shared fixtures: where the real public files are, and one demo warehouse per test session."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -10,6 +11,10 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 REALDATA = Path(os.environ.get("DATAKOMPAS_REALDATA", ROOT.parent / "shared" / "realdata"))
 
+# A fixed export date keeps the demo warehouse, and every figure asserted on it, the same on
+# any day the suite runs.
+DEMO_PEILDATUM = dt.date(2026, 11, 1)
+
 
 @pytest.fixture(scope="session")
 def realdata() -> Path:
@@ -17,3 +22,23 @@ def realdata() -> Path:
     if not REALDATA.is_dir():
         pytest.skip(f"real public files not found at {REALDATA} (set DATAKOMPAS_REALDATA)")
     return REALDATA
+
+
+@pytest.fixture(scope="session")
+def demo_inputs(tmp_path_factory) -> Path:
+    """The demo raw files (real formats) and their inputs.toml, written once per session."""
+    from data_sources import demo
+
+    out = tmp_path_factory.mktemp("demo-raw")
+    return demo.write(out, seed=193, scale=1.0, peildatum=DEMO_PEILDATUM, progress=lambda msg: None)
+
+
+@pytest.fixture(scope="session")
+def demo_db(demo_inputs, tmp_path_factory) -> Path:
+    """A demo warehouse built through the real loaders, once per session."""
+    from data_sources import inputs
+    from data_sources.build import build
+
+    db = tmp_path_factory.mktemp("demo-db") / "datakompas.duckdb"
+    build(inputs.load(demo_inputs), db, progress=lambda msg: None)
+    return db
