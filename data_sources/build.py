@@ -78,6 +78,8 @@ def read_all(inputs: Inputs, progress=say) -> tuple[list[Loaded], Problems]:
         progress(f"  {key:<20} {rows:>12,} rijen  {seconds:6.1f} s  {rate:>12,.0f} rijen/s{status}".replace(",", "."))
         if key == "cbs_regios" and len(problems) == before:
             ctx.regios = tables
+        if len(problems) == before:
+            ctx.tables.update(tables)
         loaded.append(Loaded(key, tables, spec.files, seconds))
     return loaded, problems
 

@@ -63,7 +63,7 @@ class Pseudonymiser:
 
     def pseudonym(self, value: str) -> str:
         # 20 bytes (160 bits) of the MAC: collisions are negligible for any client population.
-        return hmac.new(self._key, value.encode("utf-8"), hashlib.sha256).hexdigest()[:40]
+        return hmac.digest(self._key, value.encode("utf-8"), "sha256").hex()[:40]
 
     def series(self, s: pl.Series) -> pl.Series:
         uniques = s.unique()

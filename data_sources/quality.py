@@ -86,8 +86,11 @@ def _run_one(con: duckdb.DuckDBPyConnection, c: Check, peildatum: dt.date) -> tu
 def run(con: duckdb.DuckDBPyConnection, sources: list[Source], peildatum: dt.date) -> list[tuple]:
     results = []
     tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+    checked: set[str] = set()  # reference tables that several sources carry are checked once
     for s in sources:
-        for c in standard_checks(s, con) + list(s.checks):
+        standard = [c for c in standard_checks(s, con) if c.table not in checked]
+        checked.update(c.table for c in standard)
+        for c in standard + list(s.checks):
             if c.table not in tables or any(r not in tables for r in c.requires):
                 continue
             try:

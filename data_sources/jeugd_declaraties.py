@@ -1,0 +1,135 @@
+"""Declaraties jeugdhulp: per toewijzing per month of care (iJw JW303), format: FORMATS.md.
+
+Every declaratie must belong to a toewijzing in the toewijzingen export of the same build; the
+build hands those over in `ctx.tables` (that source is read first and declared in `needs`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import polars as pl
+
+from data_sources import internal_csv as csv
+from data_sources import jeugd_reference as ref
+from data_sources.schema import Column, Schema
+from data_sources.source import Check, Context, Source, Table
+
+# Status of a line as the gemeente processed it. A credit line (negative bedrag) reverses an
+# earlier approved line and always has status gecrediteerd; see FORMATS.md.
+STATUSSEN = ("ingediend", "goedgekeurd", "afgekeurd", "gecrediteerd")
+CREDIT = "gecrediteerd"
+
+MAX_AGE_DAYS = 45  # exports come monthly: older data means a missed export
+
+SCHEMA = Schema(
+    name="jeugd_declaraties",
+    description="Declaratieregels jeugdhulp (iJw JW303), een regel per toewijzing per zorgmaand",
+    key=("declaratie_id",),
+    columns=(
+        Column("declaratie_id", "str", "Nummer van de declaratieregel, uniek"),
+        Column("toewijzing_id", "str", "Nummer van de toewijzing waarop gedeclareerd wordt"),
+        Column("maand", "date", "Maand van de zorg: JJJJ-MM, of een datum in die maand"),
+        Column("bedrag", "float", "Bedrag in euro; negatief voor een creditregel"),
+        Column("status", "str", "Status van de regel", allowed=STATUSSEN),
+        Column("ingediend_op", "date", "Datum waarop de aanbieder de regel indiende"),
+    ),
+)
+
+OUTPUT = ("declaratie_id", "toewijzing_id", "maand", "bedrag", "status", "ingediend_op")
+
+
+def _month_as_date(raw: pl.DataFrame) -> pl.DataFrame:
+    """JJJJ-MM becomes the first day of that month so the schema can type it as a date."""
+    if "maand" not in raw.columns:
+        return raw
+    m = pl.col("maand").str.strip_chars()
+    return raw.with_columns(pl.when(m.str.contains(r"^\d{4}-\d{2}$")).then(m + "-01").otherwise(m).alias("maand"))
+
+
+def _read_file(path: Path, ctx: Context) -> pl.DataFrame | None:
+    raw = csv.read(path, ctx)
+    if raw is None:
+        return None
+    frame = csv.typed(_month_as_date(raw), SCHEMA, path, ctx.problems)
+    if frame is None:
+        return None
+    return frame.with_columns(pl.col("maand").dt.month_start())
+
+
+def check_rows(frame: pl.DataFrame, ctx: Context) -> None:
+    p = ctx.problems
+    credit = pl.col("status") == CREDIT
+    csv.report(
+        p,
+        frame,
+        credit & (pl.col("bedrag") >= 0),
+        "bedrag",
+        "creditregel zonder negatief bedrag",
+        "een negatief bedrag bij status gecrediteerd",
+    )
+    csv.report(
+        p,
+        frame,
+        ~credit & (pl.col("bedrag") < 0),
+        "status",
+        "negatief bedrag bij een regel die geen creditregel is",
+        "status gecrediteerd bij een negatief bedrag",
+    )
+    csv.report(
+        p,
+        frame,
+        pl.col("ingediend_op") < pl.col("maand"),
+        "ingediend_op",
+        "ingediend voor het begin van de zorgmaand",
+        "een indiendatum in of na de maand van de zorg",
+    )
+    toewijzingen = ctx.tables.get("jeugd_toewijzingen")
+    if toewijzingen is not None:
+        known = toewijzingen.select("toewijzing_id").unique()
+        missing = frame.join(known.with_columns(pl.lit(True).alias("__known")), on="toewijzing_id", how="left", maintain_order="left")
+        csv.report(
+            p,
+            missing,
+            pl.col("toewijzing_id").is_not_null() & pl.col("__known").is_null(),
+            "toewijzing_id",
+            "toewijzing niet gevonden in de toewijzingen",
+            "een toewijzing_id uit het bestand van [jeugd_toewijzingen]",
+        )
+
+
+def read(files: Sequence[Path], ctx: Context) -> dict[str, pl.DataFrame]:
+    frame = csv.concat(_read_file(Path(f), ctx) for f in files)
+    if frame is None:
+        return {}
+    check_rows(frame, ctx)
+    csv.duplicates_across_files(frame, SCHEMA.key, ctx.problems)
+    return {"jeugd_declaraties": frame.select(OUTPUT), **ref.tables()}
+
+
+SOURCE = Source(
+    key="jeugd_declaraties",
+    title="Declaraties jeugdhulp",
+    description=(
+        "Declaratieregels jeugdhulp uit het iJw-berichtenverkeer (JW303): per toewijzing per zorgmaand het "
+        "bedrag, de status en de indiendatum, inclusief creditregels. Basis voor de realisatie en de "
+        "jaareindprognose, die corrigeert voor declaraties die nog niet binnen zijn."
+    ),
+    publisher="Gemeente Zwolle",
+    owner="Gemeente Zwolle, beleidsveld Jeugd (budgethouder)",
+    steward="Team Financiën Sociaal Domein (declaratieverwerking)",
+    licence="Intern; niet openbaar (via toewijzing_id herleidbaar tot een gepseudonimiseerde jeugdige)",
+    refresh="maandelijks",
+    personal_data=True,
+    tables=(
+        Table("jeugd_declaraties", ("declaratie_id",), "Een declaratieregel: een bedrag voor een toewijzing in een zorgmaand"),
+        *ref.TABLES,
+    ),
+    read=read,
+    needs=("jeugd_toewijzingen",),
+    checks=(
+        Check("jeugd_declaraties", "freshness", "De nieuwste declaratie is hooguit anderhalve maand oud", column="ingediend_op", threshold=MAX_AGE_DAYS),
+    ),
+    max_age_days=MAX_AGE_DAYS,
+)
