@@ -1,0 +1,146 @@
+"""The metric catalog, generated from the declarations, and which page uses which metric.
+
+A page declares what it shows with one call at the top, which also hands it the declarations:
+
+    lasten, jeugdigen = metrics.uses("jeugd", "lasten", "jeugdigen")
+
+The data page lists usage for every page without running them: `used_by()` reads the same
+calls from the page sources (ast, nothing executed) and merges what ran in this process.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import polars as pl
+
+from metrics import registry
+from metrics.declarations import Metric
+from metrics.definitions import DOMAINS
+from metrics.dimensions import DIMENSIONS
+from metrics.roles import ROLES
+
+PAGES_DIR = Path(__file__).resolve().parent.parent / "pages"
+
+_USED: dict[str, set[str]] = {}
+
+DISCLOSURE_TEXT = {
+    "persons": "Telt personen: voor elke rol behalve databrigade afgerond op 5, 0-7 als 'geheim', met aanvullende onderdrukking tegen terugrekenen uit totalen.",
+    "amount": "Gaat over een groep personen: verborgen ('geheim') wanneer het aantal personen in die groep geheim is.",
+    "none": "Openbaar of niet tot personen herleidbaar: geen afscherming.",
+}
+
+
+def uses(page: str, *names: str) -> tuple[Metric, ...]:
+    """Declare that `page` shows these metrics; returns their declarations (unknown names raise)."""
+    found = tuple(registry.get(n) for n in names)
+    _USED.setdefault(page, set()).update(names)
+    return found
+
+
+def scan_pages(directory: Path = PAGES_DIR) -> dict[str, set[str]]:
+    """page -> metric names, from the `uses("page", "metric", ...)` calls in the page sources."""
+    found: dict[str, set[str]] = {}
+    for path in sorted(Path(directory).glob("*.py")):
+        try:
+            tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        except (SyntaxError, UnicodeDecodeError):
+            continue  # a page being edited; its own tests report that
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Call):
+                continue
+            name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", None)
+            args = node.args
+            if name == "uses" and args and all(isinstance(a, ast.Constant) and isinstance(a.value, str) for a in args):
+                found.setdefault(args[0].value, set()).update(a.value for a in args[1:])
+    return found
+
+
+def used_by(directory: Path = PAGES_DIR) -> dict[str, tuple[str, ...]]:
+    """metric name -> the pages that use it (declared in page sources or at run time)."""
+    pages: dict[str, set[str]] = {}
+    for source in (scan_pages(directory), _USED):
+        for page, names in source.items():
+            for n in names:
+                pages.setdefault(n, set()).add(page)
+    return {n: tuple(sorted(p)) for n, p in pages.items()}
+
+
+def computation(metric: Metric) -> str:
+    """The expression in short technical words (the description says it for controllers)."""
+    e = metric.expression
+    if e.kind == "ratio":
+        factor = f" x {e.factor:g}" if e.factor != 1 else ""
+        return f"{e.numerator} / {e.denominator}{factor}"
+    if e.kind == "per_capita":
+        return f"{e.metric} per {e.per:,} {e.population}".replace(",", ".")
+    if e.kind == "derived":
+        return f"Python: {e.function}"
+    agg = {"sum": "som", "count": "aantal", "count_distinct": "aantal verschillende", "mean": "gemiddelde", "median": "mediaan"}[e.kind]
+    text = f"{agg}({e.column or '*'}) uit {registry.MODELS[e.model].table}"
+    if e.filters:
+        parts = [f"{f.column} {f.op}" + ("" if f.value is None else f" {f.value!r}") for f in e.filters]
+        text += " waar " + " en ".join(parts)
+    return text
+
+
+def frame(directory: Path = PAGES_DIR) -> pl.DataFrame:
+    """One row per metric, for the data page."""
+    usage = used_by(directory)
+    rows = []
+    for m in registry.METRICS.values():
+        rows.append(
+            {
+                "naam": m.name,
+                "label": m.label,
+                "domein": m.domain,
+                "omschrijving": m.description,
+                "berekening": computation(m),
+                "eenheid": m.unit,
+                "eigenaar": m.owner,
+                "bronnen": ", ".join(registry.sources(m)),
+                "dimensies": ", ".join(DIMENSIONS[d].label for d in m.dimensions),
+                "tijd": m.time_grain,
+                "hoger_is_beter": {True: "ja", False: "nee", None: "neutraal"}[m.higher_is_better],
+                "norm": f"{m.norm.label}" if m.norm else "",
+                "afscherming": DISCLOSURE_TEXT[m.disclosure],
+                "rollen": ", ".join(ROLES[r].label for r in m.roles),
+                "gebruikt_door": ", ".join(usage.get(m.name, ())),
+            }
+        )
+    return pl.DataFrame(rows)
+
+
+def markdown(directory: Path = PAGES_DIR) -> str:
+    table = frame(directory)
+    out = [
+        "# Metriekcatalogus Datakompas",
+        "",
+        "Gegenereerd uit de declaraties in `metrics/definitions/` met `python -m metrics catalog --out docs/metrics.md`;",
+        "niet met de hand bewerken. Elk getal in de app komt uit een van deze metrics.",
+        "",
+    ]
+    for domain in DOMAINS:
+        part = table.filter(pl.col("domein") == domain)
+        if part.height == 0:
+            continue
+        out += [f"## {domain.capitalize()}", "", "| metric | label | eenheid | eigenaar | gebruikt door |", "|---|---|---|---|---|"]
+        out += [f"| `{r['naam']}` | {r['label']} | {r['eenheid']} | {r['eigenaar']} | {r['gebruikt_door'] or '–'} |" for r in part.iter_rows(named=True)]
+        out.append("")
+        for r in part.iter_rows(named=True):
+            out += [
+                f"### {r['label']} (`{r['naam']}`)",
+                "",
+                r["omschrijving"],
+                "",
+                f"- Berekening: `{r['berekening']}`",
+                f"- Bronnen: {r['bronnen']}",
+                f"- Uit te splitsen naar: {r['dimensies']}",
+                f"- Eenheid: {r['eenheid']}; hoger is beter: {r['hoger_is_beter']}" + (f"; {r['norm']}" if r["norm"] else ""),
+                f"- Afscherming: {r['afscherming']}",
+                f"- Zichtbaar voor: {r['rollen']}",
+                f"- Gebruikt door: {r['gebruikt_door'] or '–'}",
+                "",
+            ]
+    return "\n".join(out)

@@ -1,0 +1,359 @@
+"""Jeugd: youth-care spending against budget, jeugdigen and trajecten, doorlooptijd.
+
+Lasten are declarations by month of care (`jeugd_declaraties.maand`), not by the month they
+were submitted: that is what the budget is for, and what the forecast completes. Every status
+counts except `afgekeurd`: a submitted declaration not yet checked is care that was delivered.
+Credit lines are negative and are included, so corrections net out in the month they concern.
+"""
+
+from __future__ import annotations
+
+from metrics.declarations import (
+    Aggregate,
+    Derived,
+    DimensionColumn,
+    Filter,
+    InYear,
+    Join,
+    Metric,
+    Norm,
+    OnDate,
+    PerCapita,
+    Ratio,
+    SemanticModel,
+    Span,
+)
+from metrics.definitions import JEUGD
+
+# The budget is set for the gemeente as a whole, so it has no meaning inside one wijk.
+_BUDGET_ROLES = ("databrigade", "sociaal_domein")
+
+OWNER = "Team Jeugd, sociaal domein (controller Jeugd)"
+
+# Target of the toegang: care starts within 5 working days of the aanvraag (one constant, used by norm and count).
+NORM_WERKDAGEN = 5
+
+_KOPPELING = (
+    Join(table="jeugd_productcategorieen", alias="pc", on=(("pc.productcategorie", "t.productcategorie"),)),
+    Join(
+        table="jeugd_taakveld_koppeling",
+        alias="kt",
+        on=(("kt.productcategorie", "t.productcategorie"),),
+        during=("kt.vanaf_jaar", "kt.tot_jaar"),
+    ),
+    Join(table="iv3_taakvelden", alias="tv", on=(("tv.taakveld", "kt.taakveld"),)),
+)
+
+_TOEWIJZING_DIMENSIONS = (
+    DimensionColumn(dimension="wijk", column="t.wijk_code"),
+    DimensionColumn(dimension="buurt", column="t.buurt_code"),
+    DimensionColumn(dimension="productcategorie", column="t.productcategorie"),
+    DimensionColumn(dimension="productgroep", column="pc.groep"),
+    DimensionColumn(dimension="aanbieder", column="t.aanbieder_agb", label="t.aanbieder_naam"),
+    DimensionColumn(dimension="verwijzer", column="t.verwijzer"),
+    DimensionColumn(dimension="taakveld", column="kt.taakveld"),
+    DimensionColumn(dimension="taakveld_reeks", column="tv.reeks"),
+)
+
+MODELS = (
+    SemanticModel(
+        name="declaraties",
+        description="Declaratieregels per toewijzing per zorgmaand, met de kenmerken van de toewijzing.",
+        table="jeugd_declaraties",
+        alias="d",
+        joins=(Join(table="jeugd_toewijzingen", alias="t", on=(("t.toewijzing_id", "d.toewijzing_id"),)),) + _KOPPELING,
+        time=OnDate(column="d.maand"),
+        dimensions=_TOEWIJZING_DIMENSIONS,
+        person="t.client_key",
+    ),
+    SemanticModel(
+        name="toewijzingen",
+        description="Toewijzingen jeugdhulp (trajecten): één rij per toewijzing, met gepseudonimiseerde cliënt.",
+        table="jeugd_toewijzingen",
+        alias="t",
+        joins=_KOPPELING,
+        time=OnDate(column="t.begindatum"),
+        dimensions=_TOEWIJZING_DIMENSIONS,
+        person="t.client_key",
+    ),
+    SemanticModel(
+        name="begroting",
+        description="Begroting jeugd per jaar, Iv3-taakveld en groep productcategorieën.",
+        table="jeugd_begroting",
+        alias="bg",
+        joins=(Join(table="iv3_taakvelden", alias="tv", on=(("tv.taakveld", "bg.taakveld"),)),),
+        time=InYear(column="bg.jaar"),
+        dimensions=(
+            DimensionColumn(dimension="taakveld", column="bg.taakveld"),
+            DimensionColumn(dimension="taakveld_reeks", column="tv.reeks"),
+            DimensionColumn(dimension="productgroep", column="bg.productcategorie_groep"),
+        ),
+    ),
+)
+
+_ALL_DIMS = ("jaar", "kwartaal", "maand", "wijk", "buurt", "productcategorie", "productgroep", "aanbieder", "verwijzer", "taakveld", "taakveld_reeks")
+_BUDGET_DIMS = ("jaar", "taakveld", "taakveld_reeks", "productgroep")
+_NOT_REJECTED = Filter(column="d.status", op="!=", value="afgekeurd")
+_ACTIVE = Span(start="t.begindatum", end="t.einddatum")
+_ENDED = OnDate(column="t.einddatum")
+_HAS_END = Filter(column="t.einddatum", op="is not null")
+_HAS_REQUEST = Filter(column="t.aanvraagdatum", op="is not null")
+_DOORLOOPTIJD = "werkdagen(t.aanvraagdatum, t.begindatum)"
+
+
+def _metric(name: str, **fields) -> Metric:
+    fields.setdefault("owner", OWNER)
+    fields.setdefault("roles", JEUGD)
+    fields.setdefault("dimensions", _ALL_DIMS)
+    fields.setdefault("time_grain", "maand")
+    fields.setdefault("population", "inwoners_0_17")
+    return Metric(name=name, domain="jeugd", **fields)
+
+
+METRICS = (
+    _metric(
+        "lasten",
+        label="Lasten jeugdhulp",
+        description=(
+            "Som van de gedeclareerde bedragen, toegerekend aan de maand waarin de zorg is geleverd (niet de maand van indienen). "
+            "Alle declaraties tellen mee behalve afgekeurde; creditregels (negatief) verrekenen correcties. "
+            "Recente maanden zijn nog onvolledig omdat aanbieders later declareren: zie de prognose."
+        ),
+        unit="euro",
+        format="euro",
+        expression=Aggregate(kind="sum", model="declaraties", column="d.bedrag", filters=(_NOT_REJECTED,)),
+        higher_is_better=False,
+        disclosure="amount",
+    ),
+    _metric(
+        "jeugdigen_gedeclareerd",
+        label="Jeugdigen met declaraties",
+        description="Aantal verschillende jeugdigen (gepseudonimiseerde cliënten) met minstens één niet-afgekeurde declaratie voor zorg in de periode.",
+        unit="jeugdigen",
+        format="aantal",
+        expression=Aggregate(kind="count_distinct", model="declaraties", column="t.client_key", filters=(_NOT_REJECTED,)),
+        higher_is_better=None,
+        disclosure="persons",
+    ),
+    _metric(
+        "kosten_per_jeugdige",
+        label="Kosten per jeugdige",
+        description="Lasten gedeeld door het aantal jeugdigen met declaraties in dezelfde periode en groep (na afronding van het aantal jeugdigen).",
+        unit="euro per jeugdige",
+        format="euro_exact",
+        expression=Ratio(numerator="lasten", denominator="jeugdigen_gedeclareerd"),
+        higher_is_better=False,
+        disclosure="amount",
+    ),
+    _metric(
+        "aanbieders",
+        label="Aanbieders met declaraties",
+        description="Aantal verschillende zorgaanbieders (AGB-code) met minstens één niet-afgekeurde declaratie in de periode.",
+        unit="aanbieders",
+        format="aantal",
+        dimensions=tuple(d for d in _ALL_DIMS if d != "aanbieder"),
+        expression=Aggregate(kind="count_distinct", model="declaraties", column="t.aanbieder_agb", filters=(_NOT_REJECTED,)),
+        higher_is_better=None,
+        disclosure="none",
+    ),
+    _metric(
+        "begroting_actueel",
+        label="Actuele begroting jeugd",
+        description="Actuele begroting (na begrotingswijzigingen) voor het jaar, per Iv3-taakveld en soort jeugdhulp.",
+        unit="euro",
+        format="euro",
+        time_grain="jaar",
+        dimensions=_BUDGET_DIMS,
+        roles=_BUDGET_ROLES,
+        expression=Aggregate(kind="sum", model="begroting", column="bg.actuele_begroting"),
+        higher_is_better=None,
+        disclosure="none",
+    ),
+    _metric(
+        "begroting_primitief",
+        label="Primitieve begroting jeugd",
+        description="Begroting zoals vastgesteld door de raad vóór het begrotingsjaar, per Iv3-taakveld en soort jeugdhulp.",
+        unit="euro",
+        format="euro",
+        time_grain="jaar",
+        dimensions=_BUDGET_DIMS,
+        roles=_BUDGET_ROLES,
+        expression=Aggregate(kind="sum", model="begroting", column="bg.primitieve_begroting"),
+        higher_is_better=None,
+        disclosure="none",
+    ),
+    _metric(
+        "budgetuitputting",
+        label="Uitputting begroting",
+        description="Lasten als percentage van de actuele begroting van hetzelfde jaar (en taakveld of soort jeugdhulp).",
+        unit="% van de begroting",
+        format="procent",
+        time_grain="jaar",
+        dimensions=_BUDGET_DIMS,
+        roles=_BUDGET_ROLES,
+        expression=Ratio(numerator="lasten", denominator="begroting_actueel"),
+        higher_is_better=False,
+        norm=Norm(value=1.0, label="actuele begroting (100%)", direction="max"),
+        disclosure="amount",
+    ),
+    _metric(
+        "prognose",
+        label="Prognose lasten jaareinde",
+        description=(
+            "Verwachte lasten over het hele jaar: gerealiseerde declaraties, plus de verwachte kosten van lopende toewijzingen "
+            "(volume x tarief x resterende maanden), plus een correctie voor declaraties die nog niet binnen zijn (vertraging, "
+            "geschat uit eerdere jaren). Berekend door metrics.prognose."
+        ),
+        unit="euro",
+        format="euro",
+        time_grain="jaar",
+        dimensions=("jaar", "wijk", "productcategorie", "aanbieder"),  # split by jaar, filter by the others
+        expression=Derived(
+            function="metrics.prognose:jaareinde",
+            inputs=("lasten",),
+            sources=("jeugd_declaraties", "jeugd_toewijzingen"),
+            group="jeugdigen_gedeclareerd",
+        ),
+        higher_is_better=False,
+        disclosure="amount",
+    ),
+    _metric(
+        "jeugdigen",
+        label="Jeugdigen met jeugdhulp",
+        description=(
+            "Aantal verschillende jeugdigen met een lopende toewijzing op enig moment in de periode "
+            "(begindatum vóór het einde van de periode, einddatum leeg of ná het begin). Zonder gekozen periode: de maand van de peildatum."
+        ),
+        unit="jeugdigen",
+        format="aantal",
+        expression=Aggregate(kind="count_distinct", model="toewijzingen", column="t.client_key", time=_ACTIVE),
+        higher_is_better=None,
+        disclosure="persons",
+    ),
+    _metric(
+        "jeugdigen_per_1000",
+        label="Jeugdigen met jeugdhulp per 1.000 jongeren",
+        description=(
+            "Jeugdigen met jeugdhulp (afgerond) per 1.000 inwoners van 0-17 jaar op 1 januari van hetzelfde jaar; "
+            "ontbreekt dat jaar, dan het dichtstbijzijnde eerdere jaar."
+        ),
+        unit="per 1.000 inwoners 0-17",
+        format="decimaal",
+        time_grain="jaar",
+        dimensions=("jaar", "wijk", "buurt"),
+        expression=PerCapita(metric="jeugdigen", population="inwoners_0_17"),
+        higher_is_better=None,
+        disclosure="amount",
+    ),
+    _metric(
+        "trajecten_gestart",
+        label="Gestarte trajecten (instroom)",
+        description="Aantal toewijzingen met een begindatum in de periode.",
+        unit="trajecten",
+        format="aantal",
+        expression=Aggregate(kind="count_distinct", model="toewijzingen", column="t.toewijzing_id"),
+        higher_is_better=None,
+        disclosure="persons",
+    ),
+    _metric(
+        "trajecten_beeindigd",
+        label="Beëindigde trajecten (uitstroom)",
+        description="Aantal toewijzingen met een einddatum in de periode.",
+        unit="trajecten",
+        format="aantal",
+        expression=Aggregate(kind="count_distinct", model="toewijzingen", column="t.toewijzing_id", filters=(_HAS_END,), time=_ENDED),
+        higher_is_better=None,
+        disclosure="persons",
+    ),
+    _metric(
+        "trajecten_lopend",
+        label="Lopende trajecten",
+        description="Aantal toewijzingen dat op enig moment in de periode liep. Zonder gekozen periode: de maand van de peildatum.",
+        unit="trajecten",
+        format="aantal",
+        expression=Aggregate(kind="count_distinct", model="toewijzingen", column="t.toewijzing_id", time=_ACTIVE),
+        higher_is_better=None,
+        disclosure="persons",
+    ),
+    _metric(
+        "gemiddelde_duur",
+        label="Gemiddelde duur beëindigde trajecten",
+        description="Gemiddeld aantal kalenderdagen van begindatum tot einddatum, over de toewijzingen die in de periode eindigden.",
+        unit="dagen",
+        format="dagen",
+        expression=Aggregate(kind="mean", model="toewijzingen", column="dagen(t.begindatum, t.einddatum)", filters=(_HAS_END,), time=_ENDED),
+        higher_is_better=None,
+        disclosure="amount",
+    ),
+    _metric(
+        "toewijzingen_met_aanvraag",
+        label="Toewijzingen met aanvraagdatum",
+        description="Aantal toewijzingen met een begindatum in de periode waarvan de aanvraagdatum bekend is (basis voor de doorlooptijd).",
+        unit="trajecten",
+        format="aantal",
+        expression=Aggregate(kind="count_distinct", model="toewijzingen", column="t.toewijzing_id", filters=(_HAS_REQUEST,)),
+        higher_is_better=None,
+        disclosure="persons",
+    ),
+    _metric(
+        "doorlooptijd",
+        label="Doorlooptijd aanvraag tot toewijzing",
+        description=(
+            "Gemiddeld aantal werkdagen (maandag tot en met vrijdag, feestdagen niet uitgezonderd) van de aanvraagdatum tot de "
+            "begindatum van de toewijzing, voor toewijzingen die in de periode begonnen."
+        ),
+        unit="werkdagen",
+        format="werkdagen",
+        expression=Aggregate(kind="mean", model="toewijzingen", column=_DOORLOOPTIJD, filters=(_HAS_REQUEST,)),
+        higher_is_better=False,
+        norm=Norm(value=NORM_WERKDAGEN, label=f"norm: binnen {NORM_WERKDAGEN} werkdagen", direction="max"),
+        disclosure="amount",
+    ),
+    _metric(
+        "toewijzingen_binnen_norm",
+        label="Toewijzingen binnen de norm",
+        description=f"Aantal toewijzingen met aanvraagdatum dat binnen {NORM_WERKDAGEN} werkdagen na de aanvraag begon.",
+        unit="trajecten",
+        format="aantal",
+        expression=Aggregate(
+            kind="count_distinct",
+            model="toewijzingen",
+            column="t.toewijzing_id",
+            filters=(_HAS_REQUEST, Filter(column=_DOORLOOPTIJD, op="<=", value=NORM_WERKDAGEN)),
+        ),
+        higher_is_better=True,
+        disclosure="persons",
+    ),
+    _metric(
+        "aandeel_binnen_norm",
+        label="Aandeel toewijzingen binnen de norm",
+        description=f"Toewijzingen binnen {NORM_WERKDAGEN} werkdagen gedeeld door alle toewijzingen met aanvraagdatum (beide afgerond).",
+        unit="% van de toewijzingen",
+        format="procent",
+        expression=Ratio(numerator="toewijzingen_binnen_norm", denominator="toewijzingen_met_aanvraag"),
+        higher_is_better=True,
+        disclosure="amount",
+    ),
+    _metric(
+        "cbs_pct_jongeren_jeugdzorg",
+        label="Jongeren met jeugdzorg (CBS)",
+        description=(
+            "Percentage jongeren tot 18 jaar met jeugdzorg in natura volgens CBS Kerncijfers wijken en buurten "
+            "(onderwerp PercentageJongerenMetJeugdzorg). CBS telt per jaar en naar woonadres, wij per toewijzing: verschillen zijn normaal."
+        ),
+        unit="% van de jongeren",
+        format="percentage",
+        owner="CBS (publicatie); Databrigade (beheer)",
+        time_grain="jaar",
+        dimensions=("jaar", "gemeente", "wijk", "buurt"),
+        expression=Aggregate(
+            kind="mean",
+            model="kwb",
+            column="k.waarde",
+            filters=(Filter(column="k.onderwerp", op="=", value="PercentageJongerenMetJeugdzorg"),),
+            stock=True,
+        ),
+        higher_is_better=None,
+        disclosure="none",
+    ),
+)

@@ -1,0 +1,231 @@
+"""Veiligheid: registered crime and nuisance (CBS/Politie), and meldingen openbare ruimte."""
+
+from __future__ import annotations
+
+from metrics.declarations import (
+    Aggregate,
+    CbsPeriod,
+    DimensionColumn,
+    Filter,
+    Join,
+    Metric,
+    OnDate,
+    PerCapita,
+    Ratio,
+    RegionLevels,
+    SemanticModel,
+    TotalMember,
+)
+from metrics.definitions import ALL_ROLES, STAFF
+
+OWNER = "Openbare Orde en Veiligheid"
+OWNER_MELDINGEN = "Beheer Openbare Ruimte"
+
+# Handling term for meldingen: one term for every category, because the warehouse carries no
+# term per category; 5 working days until Beheer Openbare Ruimte declares otherwise.
+TERMIJN_WERKDAGEN = 5
+
+
+def _cbs_model(name: str, table: str, alias: str, soorten: str, description: str, dims: tuple[DimensionColumn, ...], total_dims: tuple[str, ...]):
+    return SemanticModel(
+        name=name,
+        description=description,
+        table=table,
+        alias=alias,
+        joins=(
+            Join(table=soorten, alias="s", on=(("s.soort_code", f"{alias}.soort_code"),)),
+            Join(table="buurten", alias="rb", on=(("rb.buurt_code", f"{alias}.regio_code"),)),
+        ),
+        time=CbsPeriod(year=f"{alias}.jaar", month=f"{alias}.maand", quarter=f"{alias}.kwartaal"),
+        dimensions=dims,
+        regions=RegionLevels(code=f"{alias}.regio_code", level=f"{alias}.regio_niveau", wijk_of_buurt="rb.wijk_code"),
+        gemeente=f"{alias}.gemeente_code",
+        total_member=TotalMember(column=f"{alias}.soort_code", code="0.0.0", dimensions=total_dims),
+    )
+
+
+MODELS = (
+    _cbs_model(
+        "misdrijven",
+        "misdrijven",
+        "m",
+        "soorten_misdrijf",
+        "Geregistreerde misdrijven (CBS/Politie) per periode, regio en soort; CBS-regioniveaus gemeente, wijk en buurt.",
+        (
+            DimensionColumn(dimension="soort_misdrijf", column="m.soort_code"),
+            DimensionColumn(dimension="misdrijf_hoofdgroep", column="s.hoofdgroep"),
+        ),
+        ("soort_misdrijf", "misdrijf_hoofdgroep"),
+    ),
+    _cbs_model(
+        "overlast",
+        "overlast",
+        "o",
+        "soorten_overlast",
+        "Registraties overlast (Politie) per periode, regio en soort.",
+        (DimensionColumn(dimension="soort_overlast", column="o.soort_code"),),
+        ("soort_overlast",),
+    ),
+    SemanticModel(
+        name="meldingen",
+        description="Meldingen openbare ruimte (MOR) met datum, categorie, buurt en afhandeling.",
+        table="meldingen",
+        alias="me",
+        time=OnDate(column="me.datum"),
+        dimensions=(
+            DimensionColumn(dimension="wijk", column="me.wijk_code"),
+            DimensionColumn(dimension="buurt", column="me.buurt_code"),
+            DimensionColumn(dimension="meldingcategorie", column="me.categorie"),
+            DimensionColumn(dimension="meldingstatus", column="me.status"),
+        ),
+    ),
+)
+
+_CRIME_DIMS = ("jaar", "kwartaal", "maand", "wijk", "buurt")
+_MELDING_DIMS = ("jaar", "kwartaal", "maand", "wijk", "buurt", "meldingcategorie")
+_PUBLISHED = (
+    " Per niveau de gepubliceerde politiecijfers: het gemeentetotaal bevat ook misdrijven die niet aan een buurt zijn toe te wijzen."
+)
+_HANDLED = Filter(column="me.afgehandeld_op", op="is not null")
+
+
+def _crime(name: str, label: str, description: str, filters: tuple[Filter, ...] = (), dims: tuple[str, ...] = _CRIME_DIMS) -> Metric:
+    return Metric(
+        name=name,
+        label=label,
+        description=description + _PUBLISHED,
+        unit="misdrijven",
+        format="aantal",
+        owner=OWNER,
+        domain="veiligheid",
+        time_grain="maand",
+        dimensions=dims,
+        expression=Aggregate(kind="sum", model="misdrijven", column="m.aantal", filters=filters),
+        higher_is_better=False,
+        disclosure="none",
+        roles=ALL_ROLES,
+    )
+
+
+def _meldingen(name: str, label: str, description: str, expression, *, unit="meldingen", fmt="aantal", better=None, dims=_MELDING_DIMS) -> Metric:
+    return Metric(
+        name=name,
+        label=label,
+        description=description,
+        unit=unit,
+        format=fmt,
+        owner=OWNER_MELDINGEN,
+        domain="veiligheid",
+        time_grain="maand",
+        dimensions=dims,
+        expression=expression,
+        higher_is_better=better,
+        disclosure="none",
+        roles=STAFF,
+    )
+
+
+METRICS = (
+    _crime(
+        "misdrijven",
+        "Geregistreerde misdrijven",
+        "Aantal door de politie geregistreerde misdrijven in de periode, alle soorten samen of per soort.",
+        dims=_CRIME_DIMS + ("soort_misdrijf", "misdrijf_hoofdgroep"),
+    ),
+    _crime(
+        "high_impact_crimes",
+        "High-impact crimes",
+        "Woninginbraak, straatroof, overval en geweldsmisdrijven (zeden, moord en doodslag, openlijk geweld, bedreiging, mishandeling): "
+        "de soorten die in soorten_misdrijf als high impact gemarkeerd zijn.",
+        filters=(Filter(column="s.high_impact", op="=", value=True),),
+        dims=_CRIME_DIMS + ("soort_misdrijf",),
+    ),
+    _crime(
+        "woninginbraken",
+        "Woninginbraken",
+        "Geregistreerde diefstallen en inbraken uit woningen (soort 1.1.1).",
+        filters=(Filter(column="m.soort_code", op="=", value="1.1.1"),),
+    ),
+    Metric(
+        name="misdrijven_per_1000",
+        label="Misdrijven per 1.000 inwoners",
+        description=(
+            "Geregistreerde misdrijven per 1.000 inwoners op 1 januari van hetzelfde jaar (dichtstbijzijnde eerdere jaar als dat ontbreekt)."
+            + _PUBLISHED
+        ),
+        unit="per 1.000 inwoners",
+        format="decimaal",
+        owner=OWNER,
+        domain="veiligheid",
+        time_grain="jaar",
+        dimensions=("jaar", "wijk", "buurt"),
+        expression=PerCapita(metric="misdrijven", population="inwoners"),
+        higher_is_better=False,
+        disclosure="none",
+        roles=ALL_ROLES,
+    ),
+    Metric(
+        name="overlast",
+        label="Registraties overlast",
+        description="Aantal door de politie geregistreerde overlastincidenten in de periode, alle soorten samen of per soort.",
+        unit="registraties",
+        format="aantal",
+        owner=OWNER,
+        domain="veiligheid",
+        time_grain="maand",
+        dimensions=_CRIME_DIMS + ("soort_overlast",),
+        expression=Aggregate(kind="sum", model="overlast", column="o.aantal"),
+        higher_is_better=False,
+        disclosure="none",
+        roles=ALL_ROLES,
+    ),
+    _meldingen(
+        "meldingen",
+        "Meldingen openbare ruimte",
+        "Aantal meldingen openbare ruimte met een meldingsdatum in de periode.",
+        Aggregate(kind="count", model="meldingen"),
+        dims=_MELDING_DIMS + ("meldingstatus",),
+    ),
+    _meldingen(
+        "meldingen_open",
+        "Openstaande meldingen",
+        "Meldingen uit de periode die nog niet zijn afgehandeld (geen afhandeldatum).",
+        Aggregate(kind="count", model="meldingen", filters=(Filter(column="me.afgehandeld_op", op="is null"),)),
+        better=False,
+    ),
+    _meldingen(
+        "meldingen_afgehandeld",
+        "Afgehandelde meldingen",
+        "Meldingen uit de periode met een afhandeldatum.",
+        Aggregate(kind="count", model="meldingen", filters=(_HANDLED,)),
+    ),
+    _meldingen(
+        "meldingen_binnen_termijn",
+        "Meldingen afgehandeld binnen termijn",
+        f"Afgehandelde meldingen uit de periode met hoogstens {TERMIJN_WERKDAGEN} werkdagen tussen melding en afhandeling.",
+        Aggregate(
+            kind="count",
+            model="meldingen",
+            filters=(_HANDLED, Filter(column="werkdagen(me.datum, me.afgehandeld_op)", op="<=", value=TERMIJN_WERKDAGEN)),
+        ),
+        better=True,
+    ),
+    _meldingen(
+        "pct_binnen_termijn",
+        "Percentage afgehandeld binnen termijn",
+        f"Meldingen afgehandeld binnen {TERMIJN_WERKDAGEN} werkdagen gedeeld door alle afgehandelde meldingen uit de periode.",
+        Ratio(numerator="meldingen_binnen_termijn", denominator="meldingen_afgehandeld"),
+        unit="% van de afgehandelde meldingen",
+        fmt="procent",
+        better=True,
+    ),
+    _meldingen(
+        "afhandeltijd",
+        "Afhandeltijd meldingen (mediaan)",
+        "Mediaan van het aantal kalenderdagen tussen melding en afhandeling, over de afgehandelde meldingen uit de periode.",
+        Aggregate(kind="median", model="meldingen", column="dagen(me.datum, me.afgehandeld_op)", filters=(_HANDLED,)),
+        unit="dagen",
+        fmt="dagen",
+        better=False,
+    ),
+)

@@ -1,0 +1,501 @@
+"""The one engine every number goes through: check the question, compile, run, protect, label.
+
+    engine = Engine(open_warehouse("data/datakompas.duckdb"))
+    engine.query("lasten", by=["wijk"], where={"jaar": 2025}, scope=Scope(role="wijkmanager", wijken={"WK019310"}),
+                 compare=["vorig_jaar"])
+
+returns a polars frame: per dimension its code column and `<dim>_label` (Dutch), sorted in the
+declared order; `waarde` (Float64, null when hidden or missing) and `geheim` (True when hidden by
+disclosure control); then the comparison columns asked for. Nothing a caller passes reaches SQL
+as text: dimension names must be declared for the metric, values are checked against the
+dimension (type, pattern, members) and bound as parameters.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from typing import Any
+
+import polars as pl
+
+from metrics import registry
+from metrics.cache import CACHE, FrameCache
+from metrics.declarations import TIME_DIMENSIONS, Aggregate, Dimension, Metric
+from metrics.derived import DerivedContext, resolve
+from metrics.dimensions import DIMENSIONS
+from metrics.disclosure import protect
+from metrics.errors import AccessDenied, InvalidQuery, Unavailable
+from metrics.roles import Scope
+from metrics.sql import Compiled, Request, compile_aggregate
+from metrics.warehouse import BuildInfo, Warehouse, build_info, run
+
+# Comparisons a query can add, in the order they are computed (index may use per_1000).
+COMPARISONS = ("vorig_jaar", "aandeel", "per_1000", "index")
+AREA = ("wijk", "buurt")
+_ADDITIVE = ("sum", "count", "count_distinct")
+
+
+@dataclass(frozen=True)
+class _Ask:
+    """A validated question; hashable, so it keys the cache."""
+
+    metric: Metric
+    by: tuple[str, ...]
+    where: tuple[tuple[str, tuple], ...]
+    scope: Scope
+    totals: bool = False
+
+    @property
+    def key(self) -> tuple:
+        return (self.metric.name, self.by, self.where, self.scope, self.totals)
+
+    @property
+    def filters(self) -> dict[str, tuple]:
+        return dict(self.where)
+
+    @property
+    def flags(self) -> list[str]:
+        return [f"_totaal_{d}" for d in self.by] if self.totals else []
+
+    @property
+    def protected(self) -> bool:
+        return self.scope.spec.disclosure_control and self.metric.disclosure != "none"
+
+
+class Engine:
+    def __init__(self, warehouse: Warehouse, cache: FrameCache = CACHE) -> None:
+        self.warehouse = warehouse
+        self.cache = cache
+        self._info: BuildInfo | None = None
+
+    # ---- what the app asks -------------------------------------------------------------
+
+    @property
+    def info(self) -> BuildInfo:
+        if self._info is None or self._info.build_id != self.warehouse.build_id:
+            self._info = build_info(self.warehouse)
+        return self._info
+
+    def allowed(self, metric: str | Metric, scope: Scope) -> bool:
+        return scope.role in registry.get(metric).roles
+
+    def unavailable_reason(self, metric: str | Metric) -> str | None:
+        """None when the metric can be computed on this warehouse, else a Dutch sentence why not."""
+        mt = registry.get(metric)
+        missing = [t for t in registry.required_tables(mt) if t not in self.info.tables]
+        if missing:
+            return f"'{mt.label}' is niet beschikbaar: de gegevens ontbreken ({', '.join(missing)} is niet geladen)."
+        for part in [mt, *(registry.get(p) for p in registry.components(mt))]:
+            if part.expression.kind == "derived":
+                try:
+                    resolve(part.expression.function)
+                except Unavailable as exc:
+                    return f"'{mt.label}' is niet beschikbaar: {exc}"
+            elif part is not mt and (reason := self.unavailable_reason(part)):
+                return reason
+        return None
+
+    def available(self, metric: str | Metric) -> bool:
+        return self.unavailable_reason(metric) is None
+
+    def query(
+        self,
+        metric: str | Metric,
+        by=(),
+        where: dict | None = None,
+        *,
+        scope: Scope,
+        compare=(),
+        totals: bool = False,
+    ) -> pl.DataFrame:
+        """The metric split by `by`, filtered by `where`, as `scope` may see it.
+
+        compare: any of "vorig_jaar" (same period last year: needs a jaar filter or split; a
+        filter on months compares the same months), "aandeel" (share of the total of the same
+        period), "per_1000" (per 1.000 of the metric's population on 1 January of the same
+        year, column bevolking_jaar says which year), "index" (gemeente = 100).
+        totals: also return the subtotal rows (code null, label "Totaal", column `totaal`),
+        suppressed consistently with the cells.
+        """
+        ask = self._ask(metric, by, where, scope, totals)
+        wanted = self._comparisons(compare)
+        key = ("query", self.info.build_id, ask.key, wanted)
+        return self.cache.get_or_compute(key, lambda: self._answer(ask, wanted))
+
+    def explain(self, metric: str | Metric, by=(), where: dict | None = None, *, scope: Scope) -> list[tuple[str, str, dict]]:
+        """(metric name, SQL, parameters) of every query behind a figure: lineage for the data page."""
+        ask = self._ask(metric, by, where, scope, False)
+        out: list[tuple[str, str, dict]] = []
+        self._explain(ask, out)
+        return out
+
+    def labels(self, dimension: str) -> dict[Any, str]:
+        """Code -> Dutch label for a dimension (declared members, or its label table when loaded)."""
+        dim = DIMENSIONS[dimension]
+        if dim.members:
+            return {m.code: m.label for m in dim.members}
+        if dim.labels is None or dim.labels.table not in self.info.tables:
+            return {}
+        lt = dim.labels
+        key = ("labels", self.info.build_id, dimension)
+        frame = self.cache.get_or_compute(key, lambda: self.run_sql(f"SELECT {lt.key} AS code, {lt.label} AS label FROM {lt.table}", {}))
+        return dict(zip(frame["code"].to_list(), frame["label"].to_list()))
+
+    def unprotected(self, metric: str, *, by=(), where: dict, wijken: frozenset[str] | None) -> pl.DataFrame:
+        """Values before disclosure control, within `wijken` (for derived metrics, never for pages)."""
+        return self._compute(self._ask(metric, by, where, Scope(role="databrigade", wijken=wijken), False))
+
+    def run_sql(self, sql: str, params: dict) -> pl.DataFrame:
+        return run(self.warehouse, sql, params)
+
+    # ---- validation --------------------------------------------------------------------
+
+    def _ask(self, metric, by, where, scope, totals) -> _Ask:
+        mt = registry.get(metric)
+        if not isinstance(scope, Scope):
+            raise TypeError("scope moet een metrics.Scope zijn")
+        if scope.role not in mt.roles:
+            raise AccessDenied(f"Met de rol {scope.spec.label} heeft u geen toegang tot '{mt.label}'.")
+        if reason := self.unavailable_reason(mt):
+            raise Unavailable(reason)
+        if isinstance(by, str):
+            by = (by,)
+        by = tuple(by)
+        for d in by:
+            if not isinstance(d, str) or d not in mt.dimensions:
+                raise InvalidQuery(f"'{mt.label}' is niet uit te splitsen naar die dimensie; wel naar: {', '.join(mt.dimensions)}.")
+        if len(set(by)) != len(by):
+            raise InvalidQuery("Een dimensie staat twee keer in de splitsing.")
+        filters: dict[str, tuple] = {}
+        for d, raw in (where or {}).items():
+            if not isinstance(d, str) or d not in mt.dimensions:
+                raise InvalidQuery(f"'{mt.label}' is niet te filteren op die dimensie; wel op: {', '.join(mt.dimensions)}.")
+            filters[d] = _values(DIMENSIONS[d], raw)
+        if scope.wijken is not None and not set(filters.get("wijk", ())) <= scope.wijken:
+            raise AccessDenied("U heeft geen toegang tot de cijfers van die wijk.")
+        if mt.disclosure != "none" and scope.spec.finest_area == "wijk":
+            if "buurt" in filters:
+                raise AccessDenied(f"Cijfers over personen zijn voor de rol {scope.spec.label} alleen per wijk beschikbaar.")
+            by = tuple(dict.fromkeys("wijk" if d == "buurt" else d for d in by))
+        return _Ask(mt, by, tuple(sorted(filters.items())), scope, bool(totals))
+
+    def _comparisons(self, compare) -> tuple[str, ...]:
+        compare = (compare,) if isinstance(compare, str) else tuple(compare)
+        unknown = [c for c in compare if c not in COMPARISONS]
+        if unknown:
+            raise InvalidQuery(f"Onbekende vergelijking; kies uit {', '.join(COMPARISONS)}.")
+        return tuple(c for c in COMPARISONS if c in compare)
+
+    def _sub(self, ask: _Ask, **changes) -> _Ask:
+        """A related question (a part, the population, last year) after the same availability check."""
+        sub = replace(ask, **changes)
+        if sub.metric is not ask.metric and (reason := self.unavailable_reason(sub.metric)):
+            raise Unavailable(reason)
+        return sub
+
+    # ---- computing ---------------------------------------------------------------------
+
+    def _answer(self, ask: _Ask, wanted: tuple[str, ...]) -> pl.DataFrame:
+        frame = self._compute(ask)
+        for c in wanted:
+            frame = getattr(self, f"_compare_{c}")(ask, frame)
+        return self._present(ask, frame)
+
+    def _compute(self, ask: _Ask) -> pl.DataFrame:
+        """Codes, waarde, geheim (and _totaal_ flags with totals); cached per question and build."""
+        kind = ask.metric.expression.kind
+        compute = {"ratio": self._ratio, "per_capita": self._per_capita, "derived": self._derived}.get(kind, self._aggregate)
+        return self.cache.get_or_compute(("compute", self.info.build_id, ask.key), lambda: compute(ask))
+
+    def _request(self, ask: _Ask) -> tuple[Compiled, Request]:
+        agg: Aggregate = ask.metric.expression
+        model = registry.MODELS[agg.model]
+        req = Request(
+            by=ask.by,
+            where=ask.where,
+            wijken=ask.scope.wijken,
+            cube=ask.protected or ask.totals,
+            persons=ask.protected and ask.metric.disclosure == "amount",
+            latest_year=self._latest_year(ask) if agg.stock and "jaar" not in ask.by and "jaar" not in ask.filters else None,
+        )
+        compiled = compile_aggregate(model, agg, req, self.info.gemeente, self.info.peildatum)
+        missing = [t for t in compiled.tables if t not in self.info.tables]
+        if missing:
+            raise Unavailable(f"'{ask.metric.label}' is zo niet uit te splitsen: {', '.join(missing)} is niet geladen.")
+        return compiled, req
+
+    def _latest_year(self, ask: _Ask) -> int | None:
+        years = self._compute(replace(ask, by=("jaar",), totals=False)).filter(pl.col("waarde").is_not_null())["jaar"]
+        return int(years.max()) if len(years) else None
+
+    def _aggregate(self, ask: _Ask) -> pl.DataFrame:
+        compiled, req = self._request(ask)
+        frame = _typed(self.run_sql(compiled.sql, compiled.params), ask.by)
+        if not ask.by and ask.metric.expression.kind == "sum":  # nothing selected sums to 0, not to "unknown"
+            frame = frame.with_columns(pl.col("waarde").fill_null(0.0))
+        flags = [f"_totaal_{d}" for d in ask.by] if req.cube else []
+        frame = frame.with_columns(pl.col(f).cast(pl.Boolean) for f in flags)
+        if ask.protected:
+            frame = protect(frame, ask.by, persons=ask.metric.disclosure == "persons")
+        else:
+            frame = frame.with_columns(geheim=pl.lit(False))
+        if flags and not ask.totals:
+            frame = frame.filter(~pl.any_horizontal(flags)).drop(flags)
+        return frame
+
+    def _ratio(self, ask: _Ask) -> pl.DataFrame:
+        e = ask.metric.expression
+        if ask.scope.wijken is not None and len({"wijk" in registry.get(p).dimensions for p in (e.numerator, e.denominator)}) == 2:
+            raise InvalidQuery(f"'{ask.metric.label}' bestaat alleen voor de gemeente als geheel, niet voor een selectie van wijken.")
+        num_ask = self._sub(ask, metric=registry.get(e.numerator))
+        num = self._compute(num_ask).rename({"waarde": "_teller", "geheim": "_teller_geheim"})
+        den = self._compute(self._sub(ask, metric=registry.get(e.denominator))).rename({"waarde": "_noemer", "geheim": "_noemer_geheim"})
+        keys = list(ask.by) + ask.flags
+        num = num.drop([c for c in num.columns if c in den.columns and c not in keys])
+        frame = den.join(num, on=keys, how="left", nulls_equal=True) if keys else den.join(num, how="cross")
+        # No numerator row means zero; under protection a zero count is itself "geheim".
+        absent = pl.col("_teller_geheim").is_null()
+        geheim = pl.when(absent).then(pl.lit(num_ask.protected)).otherwise(pl.col("_teller_geheim")) | pl.col("_noemer_geheim")
+        value = pl.col("_teller").fill_null(0) / pl.col("_noemer") * e.factor
+        return frame.with_columns(
+            waarde=pl.when(geheim | (pl.col("_noemer") == 0) | pl.col("_noemer").is_null()).then(None).otherwise(value),
+            geheim=geheim,
+        ).drop("_teller", "_teller_geheim", "_noemer", "_noemer_geheim")
+
+    def _per_capita(self, ask: _Ask) -> pl.DataFrame:
+        e = ask.metric.expression
+        frame = self._compute(self._sub(ask, metric=registry.get(e.metric)))
+        frame = self._with_population(ask, frame, e.population, e.per)
+        return frame.with_columns(waarde=pl.when(pl.col("geheim")).then(None).otherwise(pl.col("_per"))).drop("_per")
+
+    def _with_population(self, ask: _Ask, frame: pl.DataFrame, population: str, per: int) -> pl.DataFrame:
+        """Add `_per` (value per `per` inhabitants) and `bevolking_jaar` (1 January of that year, or the nearest earlier)."""
+        if "gemeente" in ask.by:
+            raise InvalidQuery("Per 1.000 inwoners kan niet per gemeente: de bevolking is alleen per buurt van deze gemeente geladen.")
+        counted = registry.get(ask.metric.expression.metric) if ask.metric.expression.kind == "per_capita" else ask.metric
+        flow = counted.time_grain != "geen" and not getattr(counted.expression, "stock", False)
+        if flow and "jaar" not in ask.by and "jaar" not in ask.filters:
+            raise InvalidQuery(f"Kies een jaar: '{counted.label}' per 1.000 inwoners telt de gebeurtenissen in een jaar.")
+        area = tuple(d for d in ask.by if d in AREA)
+        pop_ask = self._sub(
+            ask,
+            metric=registry.get(population),
+            by=area + ("jaar",),
+            where=tuple((d, v) for d, v in ask.where if d in AREA),
+        )
+        pop = self._compute(pop_ask)
+        if ask.totals:
+            pop = pop.filter(~pl.col("_totaal_jaar")).drop("_totaal_jaar")
+        years = sorted(pop["jaar"].drop_nulls().unique().to_list())
+        chosen_years = ask.filters.get("jaar")
+
+        def pick(year):
+            target = year if year is not None else (max(chosen_years) if chosen_years else None)
+            earlier = [y for y in years if target is None or y <= target]
+            return max(earlier) if earlier else None
+
+        if "jaar" in ask.by:
+            mapping = {y: pick(y) for y in frame["jaar"].unique().to_list()}
+            frame = frame.with_columns(bevolking_jaar=pl.col("jaar").replace_strict(mapping, return_dtype=pl.Int64))
+        else:
+            frame = frame.with_columns(bevolking_jaar=pl.lit(pick(None), dtype=pl.Int64))
+        keys = list(area) + [f"_totaal_{d}" for d in area if ask.totals]
+        pop = pop.select(*keys, pl.col("jaar").cast(pl.Int64).alias("bevolking_jaar"), pl.col("waarde").alias("_bevolking"))
+        frame = frame.join(pop, on=keys + ["bevolking_jaar"], how="left", nulls_equal=True)
+        per_value = pl.col("waarde") / pl.col("_bevolking") * per
+        return frame.with_columns(_per=pl.when(pl.col("_bevolking") > 0).then(per_value).otherwise(None)).drop("_bevolking")
+
+    def _derived(self, ask: _Ask) -> pl.DataFrame:
+        e = ask.metric.expression
+        if ask.totals:
+            raise InvalidQuery(f"Voor '{ask.metric.label}' zijn geen subtotalen beschikbaar.")
+        fn = resolve(e.function)
+        ctx = DerivedContext(
+            metric=ask.metric,
+            by=ask.by,
+            where=ask.filters,
+            wijken=ask.scope.wijken,
+            gemeente=self.info.gemeente,
+            peildatum=self.info.peildatum,
+            engine=self,
+        )
+        frame = fn(ctx)
+        missing = [c for c in (*ask.by, "waarde") if c not in frame.columns]
+        if missing:
+            raise TypeError(f"{e.function} gaf geen kolom(men) {missing}")
+        frame = _typed(frame, ask.by)
+        if not ask.protected:
+            return frame.with_columns(geheim=pl.lit(False))
+        group = self._compute(self._sub(ask, metric=registry.get(e.group))).select(*ask.by, pl.col("geheim").alias("_groep_geheim"))
+        frame = frame.join(group, on=list(ask.by), how="left", nulls_equal=True) if ask.by else frame.join(group, how="cross")
+        geheim = pl.col("_groep_geheim").fill_null(True)  # no persons behind it: nothing to show
+        numeric = [c for c, t in frame.schema.items() if t.is_numeric() and c not in ask.by and c != "_groep_geheim"]
+        return frame.with_columns(
+            *(pl.when(geheim).then(None).otherwise(pl.col(c)).alias(c) for c in numeric),
+            geheim=geheim,
+        ).drop("_groep_geheim")
+
+    # ---- comparisons -------------------------------------------------------------------
+
+    def _compare_vorig_jaar(self, ask: _Ask, frame: pl.DataFrame) -> pl.DataFrame:
+        filters = ask.filters
+        if "jaar" not in ask.by and "jaar" not in filters:
+            raise InvalidQuery("Voor de vergelijking met vorig jaar is een jaar nodig (als filter of als splitsing).")
+        if "jaar" in filters:
+            filters["jaar"] = tuple(y - 1 for y in filters["jaar"])
+        prev = self._compute(replace(ask, where=tuple(sorted(filters.items()))))
+        if "jaar" in ask.by:
+            prev = prev.with_columns(pl.col("jaar") + 1)
+        keys = list(ask.by) + ask.flags
+        prev = prev.select(*keys, pl.col("waarde").alias("vorig_jaar"), pl.col("geheim").alias("vorig_jaar_geheim"))
+        frame = frame.join(prev, on=keys, how="left", nulls_equal=True) if keys else frame.join(prev, how="cross")
+        diff = pl.col("waarde") - pl.col("vorig_jaar")
+        return frame.with_columns(
+            verschil=diff,
+            verschil_pct=pl.when(pl.col("vorig_jaar") != 0).then(diff / pl.col("vorig_jaar").abs()).otherwise(None),
+        )
+
+    def _compare_aandeel(self, ask: _Ask, frame: pl.DataFrame) -> pl.DataFrame:
+        if ask.metric.expression.kind not in _ADDITIVE:
+            raise InvalidQuery(f"Een aandeel van het totaal kan alleen bij aantallen en bedragen, niet bij '{ask.metric.label}'.")
+        period = tuple(d for d in ask.by if d in TIME_DIMENSIONS)
+        total = self._compute(replace(ask, by=period, totals=False))
+        total = total.select(*period, pl.col("waarde").alias("_totaal"), pl.col("geheim").alias("_totaal_geheim"))
+        frame = frame.join(total, on=list(period), how="left", nulls_equal=True) if period else frame.join(total, how="cross")
+        hidden = pl.col("geheim") | pl.col("_totaal_geheim").fill_null(True)
+        share = pl.col("waarde") / pl.col("_totaal")
+        return frame.with_columns(aandeel=pl.when(hidden | (pl.col("_totaal") == 0)).then(None).otherwise(share)).drop(
+            "_totaal", "_totaal_geheim"
+        )
+
+    def _compare_per_1000(self, ask: _Ask, frame: pl.DataFrame) -> pl.DataFrame:
+        if ask.metric.expression.kind not in _ADDITIVE:
+            raise InvalidQuery(f"Per 1.000 inwoners kan alleen bij aantallen en bedragen, niet bij '{ask.metric.label}'.")
+        frame = self._with_population(ask, frame, ask.metric.population or "inwoners", 1000)
+        return frame.rename({"_per": "per_1000"})
+
+    def _compare_index(self, ask: _Ask, frame: pl.DataFrame) -> pl.DataFrame:
+        if not set(ask.by) & set(AREA):
+            raise InvalidQuery("Een index ten opzichte van de gemeente vraagt om een splitsing naar wijk of buurt.")
+        base = "per_1000" if "per_1000" in frame.columns else "waarde"
+        if base == "waarde" and ask.metric.expression.kind in _ADDITIVE:
+            raise InvalidQuery("Een index van een aantal zegt niets: vraag de index samen met per_1000.")
+        ref_ask = replace(
+            ask,
+            by=tuple(d for d in ask.by if d not in AREA),
+            where=tuple((d, v) for d, v in ask.where if d not in AREA),
+            scope=Scope(role=ask.scope.role),  # the gemeente as a whole is the reference
+            totals=False,
+        )
+        ref = self._compute(ref_ask)
+        if base == "per_1000":
+            ref = self._with_population(ref_ask, ref, ask.metric.population or "inwoners", 1000).with_columns(waarde=pl.col("_per"))
+        ref = ref.select(*ref_ask.by, pl.when(pl.col("geheim")).then(None).otherwise(pl.col("waarde")).alias("_ref"))
+        keys = list(ref_ask.by)
+        frame = frame.join(ref, on=keys, how="left", nulls_equal=True) if keys else frame.join(ref, how="cross")
+        index = 100 * pl.col(base) / pl.col("_ref")
+        return frame.with_columns(index=pl.when(pl.col("_ref") != 0).then(index).otherwise(None)).drop("_ref")
+
+    # ---- presenting --------------------------------------------------------------------
+
+    def _present(self, ask: _Ask, frame: pl.DataFrame) -> pl.DataFrame:
+        flags = ask.flags
+        labelled = []
+        for d in ask.by:
+            flag = pl.col(f"_totaal_{d}") if ask.totals else pl.lit(False)
+            if f"{d}_label" in frame.columns:
+                label = pl.col(f"{d}_label")
+            elif mapping := self.labels(d):
+                label = pl.col(d).replace_strict(mapping, default=pl.col(d).cast(pl.String), return_dtype=pl.String)
+            else:
+                label = pl.col(d).cast(pl.String)
+            label = pl.when(flag).then(pl.lit("Totaal")).when(pl.col(d).is_null()).then(pl.lit("Onbekend")).otherwise(label)
+            labelled.append(label.alias(f"{d}_label"))
+        frame = frame.with_columns(labelled)
+        if ask.totals:
+            frame = frame.with_columns(totaal=pl.any_horizontal(flags) if flags else pl.lit(True))
+        frame = _sort(frame, ask)
+        front = [c for d in ask.by for c in (d, f"{d}_label")] + ["waarde", "geheim"]
+        rest = [c for c in frame.columns if c not in front and c not in flags and c != "totaal"]
+        return frame.select(*front, *rest, *(["totaal"] if ask.totals else []))
+
+    def _explain(self, ask: _Ask, out: list) -> None:
+        e = ask.metric.expression
+        if isinstance(e, Aggregate):
+            compiled, _ = self._request(ask)
+            out.append((ask.metric.name, compiled.sql, compiled.params))
+            return
+        if e.kind == "derived":
+            out.append((ask.metric.name, f"-- berekend door {e.function}", {}))
+        for part in registry.components(ask.metric):
+            sub = replace(ask, metric=registry.get(part))
+            if part == getattr(e, "population", None):
+                sub = replace(sub, by=tuple(d for d in ask.by if d in AREA) + ("jaar",), where=tuple((d, v) for d, v in ask.where if d in AREA))
+            self._explain(sub, out)
+
+
+def _typed(frame: pl.DataFrame, by: tuple[str, ...]) -> pl.DataFrame:
+    """One dtype per dimension whatever table it came from, so results join across models."""
+    ints = [d for d in by if DIMENSIONS[d].type == "int"]
+    return frame.with_columns(pl.col("waarde").cast(pl.Float64), *(pl.col(d).cast(pl.Int64) for d in ints))
+
+
+def _values(dim: Dimension, raw) -> tuple:
+    """Filter values for one dimension, checked against its declaration; never trusted as text."""
+    if isinstance(raw, (str, int)):
+        raw = (raw,)
+    elif isinstance(raw, (list, tuple, set, frozenset, range)):
+        raw = tuple(raw)
+    else:
+        raise InvalidQuery(f"Ongeldige filterwaarde voor {dim.label}.")
+    if not raw:
+        raise InvalidQuery(f"Geen waarde gekozen voor {dim.label}.")
+    members = {m.code for m in dim.members}
+    out = set()
+    for v in raw:
+        if isinstance(v, bool):
+            raise InvalidQuery(f"Ongeldige waarde voor {dim.label}.")
+        if dim.type == "int" and isinstance(v, str) and re.fullmatch(r"[0-9]{1,9}", v):
+            v = int(v)
+        if (dim.type == "int") != isinstance(v, int) or (dim.type == "str" and not isinstance(v, str)):
+            raise InvalidQuery(f"Ongeldige waarde voor {dim.label}.")
+        if members and v not in members:
+            raise InvalidQuery(f"Onbekende waarde voor {dim.label}.")
+        if not members and dim.pattern and not re.fullmatch(dim.pattern, str(v)):
+            raise InvalidQuery(f"Ongeldige waarde voor {dim.label}.")
+        out.add(v)
+    return tuple(sorted(out))
+
+
+def _sort_key(dim: Dimension):
+    members = [m.code for m in dim.members]
+
+    def natural(code: str):
+        return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in re.split(r"[.\s]", code))
+
+    def key(code, label, total):
+        if total:
+            return (2,)
+        if code is None:
+            return (1,)
+        if dim.order == "declared":
+            return (0, members.index(code) if code in members else len(members), str(code))
+        if dim.order == "natural":
+            return (0, natural(str(code)))
+        if dim.order == "label":
+            return (0, (label or "").casefold(), str(code))
+        return (0, code)
+
+    return key
+
+
+def _sort(frame: pl.DataFrame, ask: _Ask) -> pl.DataFrame:
+    if not ask.by or frame.height == 0:
+        return frame
+    keys = [_sort_key(DIMENSIONS[d]) for d in ask.by]
+    cols = [frame[d].to_list() for d in ask.by]
+    labels = [frame[f"{d}_label"].to_list() for d in ask.by]
+    totals = [frame[f"_totaal_{d}"].to_list() if ask.totals else [False] * frame.height for d in ask.by]
+    order = sorted(range(frame.height), key=lambda i: tuple(k(c[i], lb[i], t[i]) for k, c, lb, t in zip(keys, cols, labels, totals)))
+    return frame.select(pl.all().gather(order))
