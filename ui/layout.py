@@ -1,13 +1,18 @@
 """The frame around every page: sidebar, page header, demo banner, and the screens before a page.
 
-Pages call `page_header(...)` first; it returns the warehouse, or stops the page with a plain
-Dutch explanation when there is none.
+Pages call `page(...)` first; it draws the header and returns what the page computes with (the
+metrics engine on the current warehouse and the user's scope), or stops the page with a plain
+Dutch explanation when there is no warehouse.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import streamlit as st
 
+import metrics
+from metrics import meta
 from ui import warehouse
 from ui.access import LOCAL_USER, User
 
@@ -54,7 +59,22 @@ def sidebar(u: User) -> None:
             )
 
 
-def page_header(title: str, intro: str) -> warehouse.Warehouse:
+@dataclass(frozen=True)
+class Page:
+    """What a page computes with: every number goes through `engine` within `scope`."""
+
+    user: User
+    warehouse: warehouse.Warehouse
+    engine: metrics.Engine
+    scope: metrics.Scope
+    build: meta.Build | None
+
+
+def scope_of(u: User) -> metrics.Scope:
+    return metrics.Scope(role=u.role, wijken=frozenset(u.wijken) if u.wijken else None)
+
+
+def page(title: str, intro: str) -> Page:
     st.title(title)
     st.caption(intro)
     try:
@@ -67,4 +87,13 @@ def page_header(title: str, intro: str) -> warehouse.Warehouse:
             icon=":material/database_off:",
         )
         st.stop()
-    return wh
+    b = meta.build(wh)
+    if b is not None and b.demo:
+        st.warning(
+            "**Demodata.** Zwolle's echte wijken, buurten en inwonertallen, met gegenereerde cijfers over "
+            "jeugdzorg, misdrijven, woningbouwprojecten en meldingen. Geschikt om de app te leren kennen, "
+            "niet om conclusies uit te trekken.",
+            icon=":material/science:",
+        )
+    u = user()
+    return Page(u, wh, metrics.Engine(wh), scope_of(u), b)

@@ -119,6 +119,14 @@ def page(browser, request):
     yield pg
     SHOTS.mkdir(exist_ok=True)
     try:
-        pg.screenshot(path=str(SHOTS / f"{request.node.name}.png"), full_page=True)
+        full_screenshot(pg, SHOTS / f"{request.node.name}.png")
     finally:
         context.close()
+
+
+def full_screenshot(pg, path: Path) -> None:
+    """The whole page: Streamlit scrolls inside its main container, so grow the viewport to fit."""
+    height = pg.evaluate("() => Math.max(...[...document.querySelectorAll('[data-testid=stMain], [data-testid=stSidebarContent]')].map(e => e.scrollHeight), 800)")
+    pg.set_viewport_size({"width": pg.viewport_size["width"], "height": min(int(height) + 40, 12000)})
+    pg.wait_for_timeout(300)
+    pg.screenshot(path=str(path))
