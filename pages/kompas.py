@@ -12,7 +12,6 @@ from ui import charts, components, layout, maps, router
 inwoners, woningen, inwoners_0_17, misdrijven_per_1000 = metrics.uses("kompas", "inwoners", "woningen", "inwoners_0_17", "misdrijven_per_1000")
 
 p = layout.page("Kompas", "Zwolle in één oogopslag: inwoners en woningen per wijk, de use cases van de Databrigade, en de gegevens waar ze op draaien.")
-gemeente = p.build.gemeente_naam if p.build else "de gemeente"
 
 # --- headline -------------------------------------------------------------------------------
 if components.unavailable(p.engine, inwoners):
@@ -20,7 +19,7 @@ if components.unavailable(p.engine, inwoners):
 else:
     jaren = p.engine.query(inwoners, by=["jaar"], scope=p.scope)
     jaar = int(jaren["jaar"].max())
-    st.subheader(f"{gemeente} op 1 januari {jaar}")
+    st.subheader(f"{p.area[0].upper()}{p.area[1:]} op 1 januari {jaar}")
     cols = st.columns(4)
     for col, m in zip(cols, (inwoners, woningen, inwoners_0_17)):
         with col:
@@ -70,7 +69,7 @@ if jaar is not None:
         )
         charts.show(bars, f"Inwoners per wijk {jaar}")
     with right:
-        drawn = maps.choropleth(p.warehouse, inwoners, per_wijk, "wijk", title=f"Inwoners per wijk, 1 januari {jaar}")
+        drawn = maps.choropleth(p.warehouse, inwoners, per_wijk, "wijk", title=f"Inwoners per wijk, {jaar}")
         if drawn is None:
             st.info("Geen kaart geladen (bron geo_buurten ontbreekt).", icon=":material/map:")
         else:

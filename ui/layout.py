@@ -69,6 +69,14 @@ class Page:
     scope: metrics.Scope
     build: meta.Build | None
 
+    @property
+    def area(self) -> str:
+        """What the figures cover: the gemeente, or the wijken this user may see."""
+        if self.scope.wijken is None:
+            return self.build.gemeente_naam if self.build else "de gemeente"
+        names = self.engine.labels("wijk")
+        return "uw wijken (" + ", ".join(sorted(names.get(w, w) for w in self.scope.wijken)) + ")"
+
 
 def scope_of(u: User) -> metrics.Scope:
     return metrics.Scope(role=u.role, wijken=frozenset(u.wijken) if u.wijken else None)
