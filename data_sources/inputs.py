@@ -110,7 +110,7 @@ def load(path: Path, gemeente_override: str | None = None) -> Inputs:
             p = Path(f)
             p = p if p.is_absolute() else base / p
             if not p.is_file():
-                problems.add(shown, f"[{key}] bestand niet gevonden: {p}", column=key, value=f, expected="een bestaand bestand (pad relatief aan inputs.toml of absoluut)")
+                problems.add(shown, f"[{key}] bestand niet gevonden: {p}", expected="een bestaand bestand (pad relatief aan inputs.toml of absoluut)")
             resolved.append(p)
         options = {k: v for k, v in value.items() if k != "files"}
         sources[key] = SourceInput(key=key, files=tuple(resolved), options=options)
