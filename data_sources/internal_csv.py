@@ -1,13 +1,15 @@
 """Shared steps of the loaders for the municipal CSV formats (FORMATS.md): jeugd, projecten, meldingen.
 
-Each loader reads its files with `read`, normalises code columns, types them with its Schema and
-then runs its own row checks through `report`, which names file, line, column and value. Frames
-carry two helper columns, `__file` and `__line`, until the loader selects the warehouse columns.
+Each loader hands `load` its Schema and its own row checks: every file is read (`read`), rewritten
+where the format allows more than the Schema types (codes, date-times), typed (`typed`), then the
+row checks run through `report`, which names file, line, column and value. Frames carry two
+helper columns, `__file` and `__line`, until the loader selects the warehouse columns.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
+from functools import partial
 from pathlib import Path
 
 import polars as pl
@@ -61,6 +63,41 @@ def typed(raw: pl.DataFrame, schema: Schema, path: Path, problems: Problems) -> 
     return out.with_row_index("__line", offset=FIRST_LINE).with_columns(
         pl.col("__line").cast(pl.Int64), pl.lit(str(path)).alias("__file")
     )
+
+
+def read_typed(
+    path: Path,
+    ctx: Context,
+    schema: Schema,
+    prepare: Callable[[pl.DataFrame], pl.DataFrame] | None = None,
+) -> pl.DataFrame | None:
+    """`read` then `typed`; `prepare` first rewrites strings the format allows but the schema cannot type."""
+    raw = read(path, ctx)
+    if raw is None:
+        return None
+    if prepare is not None:
+        raw = prepare(raw)
+    return typed(raw, schema, path, ctx.problems)
+
+
+def load(
+    files: Sequence[Path],
+    ctx: Context,
+    schema: Schema,
+    check_rows: Callable[[pl.DataFrame, Context], None],
+    read_file: Callable[[Path, Context], pl.DataFrame | None] | None = None,
+) -> pl.DataFrame | None:
+    """Every file read and typed, then the loader's row checks and its key across files; None when no file could be read.
+
+    `read_file` replaces `read_typed` for a loader that derives columns per file.
+    """
+    read_file = read_file or partial(read_typed, schema=schema)
+    frame = concat(read_file(Path(f), ctx) for f in files)
+    if frame is None:
+        return None
+    check_rows(frame, ctx)
+    duplicates_across_files(frame, schema.key, ctx.problems)
+    return frame
 
 
 def normalise(raw: pl.DataFrame, column: str, lookup: dict[str, str]) -> pl.DataFrame:

@@ -38,13 +38,6 @@ def _valid_years_hint() -> str:
     return f"tot en met {ref.IV3_SPLITSING - 1}: {', '.join(old)}; vanaf {ref.IV3_SPLITSING}: {', '.join(new)}"
 
 
-def _read_file(path: Path, ctx: Context) -> pl.DataFrame | None:
-    raw = csv.read(path, ctx)
-    if raw is None:
-        return None
-    return csv.typed(raw, SCHEMA, path, ctx.problems)
-
-
 def check_rows(frame: pl.DataFrame, ctx: Context) -> None:
     taakvelden = ref.tables()["iv3_taakvelden"].select("taakveld", "geldig_vanaf", "geldig_tot")
     joined = frame.join(taakvelden, on="taakveld", how="left", maintain_order="left")
@@ -53,11 +46,9 @@ def check_rows(frame: pl.DataFrame, ctx: Context) -> None:
 
 
 def read(files: Sequence[Path], ctx: Context) -> dict[str, pl.DataFrame]:
-    frame = csv.concat(_read_file(Path(f), ctx) for f in files)
+    frame = csv.load(files, ctx, SCHEMA, check_rows)
     if frame is None:
         return {}
-    check_rows(frame, ctx)
-    csv.duplicates_across_files(frame, SCHEMA.key, ctx.problems)
     return {"jeugd_begroting": frame.select(OUTPUT).cast({"jaar": pl.Int32}), **ref.tables()}
 
 

@@ -49,10 +49,7 @@ def _month_as_date(raw: pl.DataFrame) -> pl.DataFrame:
 
 
 def _read_file(path: Path, ctx: Context) -> pl.DataFrame | None:
-    raw = csv.read(path, ctx)
-    if raw is None:
-        return None
-    frame = csv.typed(_month_as_date(raw), SCHEMA, path, ctx.problems)
+    frame = csv.read_typed(path, ctx, SCHEMA, prepare=_month_as_date)
     if frame is None:
         return None
     return frame.with_columns(pl.col("maand").dt.month_start())
@@ -100,11 +97,9 @@ def check_rows(frame: pl.DataFrame, ctx: Context) -> None:
 
 
 def read(files: Sequence[Path], ctx: Context) -> dict[str, pl.DataFrame]:
-    frame = csv.concat(_read_file(Path(f), ctx) for f in files)
+    frame = csv.load(files, ctx, SCHEMA, check_rows, read_file=_read_file)
     if frame is None:
         return {}
-    check_rows(frame, ctx)
-    csv.duplicates_across_files(frame, SCHEMA.key, ctx.problems)
     return {"jeugd_declaraties": frame.select(OUTPUT), **ref.tables()}
 
 

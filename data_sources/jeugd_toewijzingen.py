@@ -9,6 +9,7 @@ read only to derive client_key and geboortejaar, never stored.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 from pathlib import Path
 
 import polars as pl
@@ -169,11 +170,9 @@ def check_rows(frame: pl.DataFrame, ctx: Context) -> None:
 def read(files: Sequence[Path], ctx: Context) -> dict[str, pl.DataFrame]:
     # The build hands one over; read on its own, the key comes from the environment or the files.
     pseudonymiser = ctx.pseudonymiser or Pseudonymiser.for_files([Path(f) for f in files if Path(f).is_file()])
-    frame = csv.concat(_read_file(Path(f), ctx, pseudonymiser) for f in files)
+    frame = csv.load(files, ctx, SCHEMA, check_rows, read_file=partial(_read_file, pseudonymiser=pseudonymiser))
     if frame is None:
         return {}
-    check_rows(frame, ctx)
-    csv.duplicates_across_files(frame, SCHEMA.key, ctx.problems)
     frame = csv.with_wijk(frame, ctx)
     return {"jeugd_toewijzingen": frame.select(OUTPUT).cast(OUTPUT_TYPES), **ref.tables()}
 

@@ -63,12 +63,12 @@ def _date_part(raw: pl.DataFrame, column: str) -> pl.DataFrame:
     return raw.with_columns(pl.when(v.str.contains(_DATETIME)).then(v.str.extract(_DATETIME, 1)).otherwise(v).alias(column))
 
 
+def _dates(raw: pl.DataFrame) -> pl.DataFrame:
+    return _date_part(_date_part(raw, "datum"), "afgehandeld_op")
+
+
 def _read_file(path: Path, ctx: Context) -> pl.DataFrame | None:
-    raw = csv.read(path, ctx)
-    if raw is None:
-        return None
-    raw = _date_part(_date_part(raw, "datum"), "afgehandeld_op")
-    return csv.typed(raw, SCHEMA, path, ctx.problems)
+    return csv.read_typed(path, ctx, SCHEMA, prepare=_dates)
 
 
 def check_rows(frame: pl.DataFrame, ctx: Context) -> None:
@@ -101,11 +101,9 @@ def check_rows(frame: pl.DataFrame, ctx: Context) -> None:
 
 
 def read(files: Sequence[Path], ctx: Context) -> dict[str, pl.DataFrame]:
-    frame = csv.concat(_read_file(Path(f), ctx) for f in files)
+    frame = csv.load(files, ctx, SCHEMA, check_rows, read_file=_read_file)
     if frame is None:
         return {}
-    check_rows(frame, ctx)
-    csv.duplicates_across_files(frame, SCHEMA.key, ctx.problems)
     frame = csv.with_wijk(frame, ctx)
     return {"meldingen": frame.select(OUTPUT)}
 

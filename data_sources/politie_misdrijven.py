@@ -14,9 +14,9 @@ from pathlib import Path
 import polars as pl
 
 from data_sources import cbs_odata as cbs
+from data_sources import politie
 from data_sources.source import Check, Context, Source, Table
 
-TOTAAL = "0.0.0"
 # Woninginbraak, geweldsmisdrijven, straatroof and overval (WAREHOUSE.md).
 HIGH_IMPACT = frozenset({"1.1.1", "1.4.1", "1.4.2", "1.4.3", "1.4.4", "1.4.5", "1.4.6", "1.4.7"})
 # Our grouping of the politie classification by its first digit.
@@ -24,27 +24,11 @@ HOOFDGROEPEN = {"0": "Totaal", "1": "Veiligheid", "2": "Leefbaarheid", "3": "Int
 # Yearly figures for year Y appear in January of Y+1; a year later they are due again.
 MAX_AGE_DAYS = 430
 
-CUBE = cbs.Cube(
-    regio="WijkenEnBuurten",
-    categorie="SoortMisdrijf",
-    categorie_what="soort misdrijf",
-    periode="Perioden",
-    measures=(cbs.Measure("aantal", "GeregistreerdeMisdrijven_1", "Geregistreerde misdrijven"),),
-    scopes=frozenset({"land", "gemeente", "wijken_buurten"}),
-)
-
-COLUMNS = ("periode_code", "jaar", "maand", "kwartaal", "regio_code", "regio_niveau", "gemeente_code", "soort_code", "aantal")
+CUBE = politie.cube("SoortMisdrijf", "soort misdrijf", cbs.Measure("aantal", "GeregistreerdeMisdrijven_1", "Geregistreerde misdrijven"))
 
 
 def read(files: Sequence[Path], ctx: Context) -> dict[str, pl.DataFrame]:
-    found = cbs.read_files(files, ctx.problems)
-    data = cbs.read_cube(found, CUBE, ctx)
-    if data is None:
-        return {}
-    return {
-        "misdrijven": data.select(COLUMNS).sort("periode_code", "regio_code", "soort_code"),
-        "soorten_misdrijf": soorten(cbs.category_reference(found, data)),
-    }
+    return politie.read(files, ctx, CUBE, "misdrijven", "soorten_misdrijf", soorten)
 
 
 def soorten(reference: pl.DataFrame) -> pl.DataFrame:
@@ -56,7 +40,7 @@ def soorten(reference: pl.DataFrame) -> pl.DataFrame:
         "omschrijving",
         code.str.slice(0, 1).replace_strict(HOOFDGROEPEN, default=None, return_dtype=pl.String).alias("hoofdgroep"),
         code.is_in(HIGH_IMPACT).alias("high_impact"),
-    ).sort("soort_code")
+    )
 
 
 SOURCE = Source(
@@ -80,7 +64,7 @@ SOURCE = Source(
     checks=(
         Check("misdrijven", "freshness", "De nieuwste periode is niet ouder dan een publicatiecyclus", column="jaar", threshold=MAX_AGE_DAYS),
         Check("misdrijven", "completeness", "Aantallen zijn ingevuld (niet geheim)", column="aantal", threshold=0.95),
-        cbs.buurt_sum_check("misdrijven", "misdrijven", TOTAAL),
+        cbs.buurt_sum_check("misdrijven", "misdrijven", politie.TOTAAL),
     ),
     max_age_days=MAX_AGE_DAYS,
 )

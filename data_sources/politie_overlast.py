@@ -14,34 +14,18 @@ from pathlib import Path
 import polars as pl
 
 from data_sources import cbs_odata as cbs
+from data_sources import politie
 from data_sources.source import Check, Context, Source, Table
 
-TOTAAL = "0.0.0"
 # Freshness is judged on `jaar` (current until 31 December): January's figures appear about two
 # months later, so a year without any month by the end of April is overdue.
 MAX_AGE_DAYS = 120
 
-CUBE = cbs.Cube(
-    regio="WijkenEnBuurten",
-    categorie="Overlast",
-    categorie_what="soort overlast",
-    periode="Perioden",
-    measures=(cbs.Measure("aantal", "GeregistreerdeOverlast_1", "Registraties overlast"),),
-    scopes=frozenset({"land", "gemeente", "wijken_buurten"}),
-)
-
-COLUMNS = ("periode_code", "jaar", "maand", "kwartaal", "regio_code", "regio_niveau", "gemeente_code", "soort_code", "aantal")
+CUBE = politie.cube("Overlast", "soort overlast", cbs.Measure("aantal", "GeregistreerdeOverlast_1", "Registraties overlast"))
 
 
 def read(files: Sequence[Path], ctx: Context) -> dict[str, pl.DataFrame]:
-    found = cbs.read_files(files, ctx.problems)
-    data = cbs.read_cube(found, CUBE, ctx)
-    if data is None:
-        return {}
-    return {
-        "overlast": data.select(COLUMNS).sort("periode_code", "regio_code", "soort_code"),
-        "soorten_overlast": cbs.category_reference(found, data).sort("soort_code"),
-    }
+    return politie.read(files, ctx, CUBE, "overlast", "soorten_overlast")
 
 
 SOURCE = Source(
@@ -66,7 +50,7 @@ SOURCE = Source(
     checks=(
         Check("overlast", "freshness", "Er zijn recente maandcijfers", column="jaar", threshold=MAX_AGE_DAYS),
         Check("overlast", "completeness", "Aantallen zijn ingevuld (niet geheim)", column="aantal", threshold=0.95),
-        cbs.buurt_sum_check("overlast", "registraties overlast", TOTAAL),
+        cbs.buurt_sum_check("overlast", "registraties overlast", politie.TOTAAL),
     ),
     max_age_days=MAX_AGE_DAYS,
 )

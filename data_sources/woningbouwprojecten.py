@@ -52,13 +52,6 @@ OUTPUT = (
 )
 
 
-def _read_file(path: Path, ctx: Context) -> pl.DataFrame | None:
-    raw = csv.read(path, ctx)
-    if raw is None:
-        return None
-    return csv.typed(raw, SCHEMA, path, ctx.problems)
-
-
 def check_rows(frame: pl.DataFrame, ctx: Context) -> None:
     p = ctx.problems
     delivered = pl.col("status") == OPGELEVERD
@@ -98,11 +91,9 @@ def check_rows(frame: pl.DataFrame, ctx: Context) -> None:
 
 
 def read(files: Sequence[Path], ctx: Context) -> dict[str, pl.DataFrame]:
-    frame = csv.concat(_read_file(Path(f), ctx) for f in files)
+    frame = csv.load(files, ctx, SCHEMA, check_rows)
     if frame is None:
         return {}
-    check_rows(frame, ctx)
-    csv.duplicates_across_files(frame, SCHEMA.key, ctx.problems)
     frame = csv.with_wijk(frame, ctx)
     return {"woningbouwprojecten": frame.select(OUTPUT)}
 

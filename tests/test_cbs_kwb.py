@@ -7,6 +7,7 @@ TypedDataSet the OData API gives (padded WijkenEnBuurten keys, ID, topic keys) i
 from __future__ import annotations
 
 import json
+from functools import partial
 from pathlib import Path
 
 import polars as pl
@@ -15,20 +16,11 @@ import pytest
 from data_sources import cbs_kwb
 from data_sources.cbs_odata import read_files
 from data_sources.problems import Problems
-from data_sources.source import Context
+from tests.helpers import only, read_source
 
 DIR = "cbs_kwb_2024_85984NED"
 
-
-def read(files, gemeente="GM0193", **options):
-    ctx = Context(gemeente=gemeente, problems=Problems(), options=options)
-    return cbs_kwb.read(files, ctx), ctx.problems
-
-
-def only(problems: Problems, text: str):
-    found = [p for p in problems.items if text in p.message]
-    assert len(found) == 1, [str(p) for p in problems.items]
-    return found[0]
+read = partial(read_source, cbs_kwb)
 
 
 @pytest.fixture(scope="module")

@@ -3,26 +3,17 @@
 from __future__ import annotations
 
 import json
+from functools import partial
 
 import polars as pl
 import pytest
 
 from data_sources import cbs_regios
-from data_sources.problems import Problems
-from data_sources.source import Context
+from tests.helpers import only, read_source
 
 DIMENSION = "cbs_47018NED_misdrijven_buurt_2023/WijkenEnBuurten_subset.csv"
 
-
-def read(files, gemeente="GM0193"):
-    ctx = Context(gemeente=gemeente, problems=Problems())
-    return cbs_regios.read(files, ctx), ctx.problems
-
-
-def only(problems: Problems, text: str):
-    found = [p for p in problems.items if text in p.message]
-    assert len(found) == 1, [str(p) for p in problems.items]
-    return found[0]
+read = partial(read_source, cbs_regios)
 
 
 def test_zwolle(realdata):

@@ -3,26 +3,17 @@
 from __future__ import annotations
 
 import json
+from functools import partial
 
 import polars as pl
 import pytest
 
 from data_sources import cbs_woningvoorraad
-from data_sources.problems import Problems
-from data_sources.source import Context
+from tests.helpers import only, read_source
 
 FILE = "housing_woningvoorraad_plancapaciteit/cbs_woningvoorraad_gemeenten_2012-2020.csv"
 
-
-def read(files, gemeente="GM0193"):
-    ctx = Context(gemeente=gemeente, problems=Problems())
-    return cbs_woningvoorraad.read(files, ctx), ctx.problems
-
-
-def only(problems: Problems, text: str):
-    found = [p for p in problems.items if text in p.message]
-    assert len(found) == 1, [str(p) for p in problems.items]
-    return found[0]
+read = partial(read_source, cbs_woningvoorraad)
 
 
 @pytest.fixture(scope="module")

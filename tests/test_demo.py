@@ -20,7 +20,7 @@ from pyproj import Transformer
 
 from data_sources import demo, inputs
 from data_sources.__main__ import main
-from data_sources.demo import cbs, geo, plancapaciteit, portaal
+from data_sources.demo import geo, plancapaciteit, portaal, woningvoorraad
 from data_sources.demo import zwolle as z
 from data_sources.problems import InputError
 from data_sources.registry import SOURCE_KEYS
@@ -309,7 +309,7 @@ def test_portal_model_keeps_every_year_consistent():
     model = portaal.model(193, DEMO_PEILDATUM.year)
     assert (model.leeftijd.sum(axis=2) == model.inwoners).all()
     assert (model.woonruimten >= model.woningen).all()
-    assert cbs.voorraad(193, DEMO_PEILDATUM.year - 1)["GM0193"][2023].eindstand == z.KWB_2024_WONINGEN
+    assert woningvoorraad.voorraad(193, DEMO_PEILDATUM.year - 1)["GM0193"][2023].eindstand == z.KWB_2024_WONINGEN
 
 
 def test_cbsodatar_labels_agree_with_the_dimension_files(demo_inputs):

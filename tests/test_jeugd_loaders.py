@@ -11,10 +11,11 @@ import pytest
 
 from data_sources import inputs, jeugd_begroting, jeugd_declaraties, jeugd_reference, jeugd_toewijzingen
 from data_sources.build import build
-from data_sources.demo import zwolle
 from data_sources.privacy import ENV_KEY, PERSONAL_COLUMNS, Pseudonymiser
-from data_sources.problems import MAX_PER_FILE, Problems
+from data_sources.problems import MAX_PER_FILE
 from data_sources.source import Context
+from tests import helpers
+from tests.helpers import messages, write
 
 HEADER = (
     "toewijzing_id,client_id,geboortejaar,buurt_code,productcategorie,productcode,aanbieder_agb,aanbieder_naam,"
@@ -28,32 +29,13 @@ GOOD = (
 DECL_HEADER = "declaratie_id,toewijzing_id,maand,bedrag,status,ingediend_op"
 
 
-def regios() -> dict[str, pl.DataFrame]:
-    return {"buurten": pl.DataFrame({"buurt_code": [b.code for b in zwolle.BUURTEN], "wijk_code": [b.wijk_code for b in zwolle.BUURTEN]})}
-
-
 def context(*, configured: bool = False, with_regios: bool = True) -> Context:
-    return Context(
-        gemeente="GM0193",
-        problems=Problems(),
-        regios=regios() if with_regios else None,
-        pseudonymiser=Pseudonymiser(b"test-sleutel", configured=configured),
-    )
-
-
-def write(tmp_path: Path, name: str, *lines: str, bom: bool = False) -> Path:
-    path = tmp_path / name
-    path.write_text(("\ufeff" if bom else "") + "\n".join(lines) + "\n", encoding="utf-8")
-    return path
+    return helpers.context(with_regios=with_regios, pseudonymiser=Pseudonymiser(b"test-sleutel", configured=configured))
 
 
 def toewijzingen(tmp_path: Path, ctx: Context, *rows: str, header: str = HEADER) -> pl.DataFrame | None:
     tables = jeugd_toewijzingen.read([write(tmp_path, "toewijzingen.csv", header, *rows)], ctx)
     return tables.get("jeugd_toewijzingen")
-
-
-def messages(ctx: Context) -> str:
-    return "\n".join(ctx.problems.lines())
 
 
 # --- toewijzingen: happy path ----------------------------------------------------------------
@@ -105,45 +87,23 @@ def test_renamed_header_is_named_with_its_fix(tmp_path):
     assert "kolom 'begindatum' ontbreekt; lijkt op 'begin_datum'" in messages(ctx)
 
 
-def test_impossible_date(tmp_path):
+# Each case: the rows of the file and the one problem line they give.
+ONE_WRONG_VALUE = {
+    "impossible-date": ([GOOD[0].replace("2024-01-10", "2023-02-30")], "toewijzingen.csv:2, kolom 'begindatum': waarde is geen datum (gevonden: '2023-02-30')"),
+    "text-in-numeric-column": ([*GOOD[:2], GOOD[2].replace(",1180", ",elfhonderd")], ":4, kolom 'tarief': waarde is geen getal (gevonden: 'elfhonderd')"),
+    "unknown-buurt-code": ([GOOD[0].replace("BU01931000", "BU01939990")], "kolom 'buurt_code': onbekende buurtcode (gevonden: 'BU01939990')"),
+    "unknown-productcategorie": ([GOOD[0].replace(",45,45A01,", ",39,45A01,")], "kolom 'productcategorie': onbekende waarde (gevonden: '39')"),
+    "unknown-code-in-code-list": ([GOOD[0].replace(",01,2024", ",09,2024")], "kolom 'verwijzer': onbekende waarde (gevonden: '09')"),
+    "einddatum-before-begindatum": ([GOOD[0].replace("2024-06-30", "2023-12-31")], ":2, kolom 'einddatum': einddatum ligt voor de begindatum (gevonden: '2023-12-31')"),
+}
+
+
+@pytest.mark.parametrize(("rows", "expected"), ONE_WRONG_VALUE.values(), ids=ONE_WRONG_VALUE.keys())
+def test_one_wrong_value_is_one_problem_line(tmp_path, rows, expected):
     ctx = context()
-    toewijzingen(tmp_path, ctx, GOOD[0].replace("2024-01-10", "2023-02-30"))
+    toewijzingen(tmp_path, ctx, *rows)
     [line] = ctx.problems.lines()
-    assert "toewijzingen.csv:2, kolom 'begindatum': waarde is geen datum (gevonden: '2023-02-30')" in line
-
-
-def test_text_in_numeric_column(tmp_path):
-    ctx = context()
-    toewijzingen(tmp_path, ctx, *GOOD[:2], GOOD[2].replace(",1180", ",elfhonderd"))
-    [line] = ctx.problems.lines()
-    assert ":4, kolom 'tarief': waarde is geen getal (gevonden: 'elfhonderd')" in line
-
-
-def test_unknown_buurt_code(tmp_path):
-    ctx = context()
-    toewijzingen(tmp_path, ctx, GOOD[0].replace("BU01931000", "BU01939990"))
-    [line] = ctx.problems.lines()
-    assert "kolom 'buurt_code': onbekende buurtcode (gevonden: 'BU01939990')" in line
-
-
-def test_unknown_productcategorie(tmp_path):
-    ctx = context()
-    toewijzingen(tmp_path, ctx, GOOD[0].replace(",45,45A01,", ",39,45A01,"))
-    [line] = ctx.problems.lines()
-    assert "kolom 'productcategorie': onbekende waarde (gevonden: '39')" in line
-
-
-def test_unknown_code_in_code_list(tmp_path):
-    ctx = context()
-    toewijzingen(tmp_path, ctx, GOOD[0].replace(",01,2024", ",09,2024"))
-    assert "kolom 'verwijzer': onbekende waarde (gevonden: '09')" in messages(ctx)
-
-
-def test_einddatum_before_begindatum(tmp_path):
-    ctx = context()
-    toewijzingen(tmp_path, ctx, GOOD[0].replace("2024-06-30", "2023-12-31"))
-    [line] = ctx.problems.lines()
-    assert ":2, kolom 'einddatum': einddatum ligt voor de begindatum (gevonden: '2023-12-31')" in line
+    assert expected in line
 
 
 def test_aanvraag_after_begin_and_negative_volume(tmp_path):
@@ -187,7 +147,7 @@ def test_bsn_column_refused_without_configured_key(tmp_path):
 def test_refused_when_no_pseudonymiser_and_no_key_anywhere(tmp_path, monkeypatch):
     monkeypatch.delenv(ENV_KEY, raising=False)
     monkeypatch.chdir(tmp_path)  # no .streamlit/secrets.toml here
-    ctx = Context(gemeente="GM0193", problems=Problems(), regios=regios())
+    ctx = helpers.context()
     assert toewijzingen(tmp_path, ctx, f"{GOOD[0]},Jansen", header=HEADER + ",naam") is None
     assert "kolom 'naam'" in messages(ctx)
 

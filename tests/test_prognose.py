@@ -21,7 +21,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from data_sources import jeugd_declaraties, jeugd_toewijzingen
 from data_sources.jeugd_reference import FREQUENTIES
+from data_sources.schema import Schema
 from metrics import prognose, registry
 from metrics.derived import DerivedContext
 from metrics.engine import Engine
@@ -48,6 +50,9 @@ DATA_END = dt.date(2024, 12, 31)  # last month of care declared
 # share of a month's amount submitted k months after it (index k); sums to 1
 LAG = (0.0, 0.55, 0.3, 0.15)
 SUBMIT_DAY = (28, 12, 20, 5)  # day of the month a lag-k line arrives
+# The toewijzing columns the forecast reads.
+TOEWIJZING_COLUMNS = ("toewijzing_id", "aanvraagdatum", "begindatum", "einddatum", "volume", "eenheid", "frequentie", "tarief")
+POLARS_TYPES = {"str": pl.String, "int": pl.Int64, "float": pl.Float64, "date": pl.Date}
 
 
 def month_starts(first: dt.date, last: dt.date) -> list[dt.date]:
@@ -95,20 +100,13 @@ def toewijzing(i: int, begin: dt.date, *, end=None, volume=10, frequentie="per m
     }
 
 
+def typed(rows: list[dict], schema: Schema, columns: tuple[str, ...]) -> pl.DataFrame:
+    """`columns` of the rows with the types the loader gives them."""
+    return pl.DataFrame(rows, schema={c: POLARS_TYPES[schema.column(c).dtype] for c in columns})
+
+
 def toewijzingen_frame(rows: list[dict]) -> pl.DataFrame:
-    return pl.DataFrame(
-        rows,
-        schema={
-            "toewijzing_id": pl.String,
-            "aanvraagdatum": pl.Date,
-            "begindatum": pl.Date,
-            "einddatum": pl.Date,
-            "volume": pl.Int64,
-            "eenheid": pl.String,
-            "frequentie": pl.String,
-            "tarief": pl.Float64,
-        },
-    )
+    return typed(rows, jeugd_toewijzingen.SCHEMA, TOEWIJZING_COLUMNS)
 
 
 def declare(rows: list[dict], *, lag=LAG, days=SUBMIT_DAY, season=None, last=DATA_END) -> pl.DataFrame:
@@ -134,17 +132,7 @@ def declare(rows: list[dict], *, lag=LAG, days=SUBMIT_DAY, season=None, last=DAT
                         "ingediend_op": add_months(month, k).replace(day=day),
                     }
                 )
-    return pl.DataFrame(
-        out,
-        schema={
-            "declaratie_id": pl.String,
-            "toewijzing_id": pl.String,
-            "maand": pl.Date,
-            "bedrag": pl.Float64,
-            "status": pl.String,
-            "ingediend_op": pl.Date,
-        },
-    )
+    return typed(out, jeugd_declaraties.SCHEMA, tuple(jeugd_declaraties.SCHEMA.names))
 
 
 def truth(decl: pl.DataFrame, year: int) -> float:

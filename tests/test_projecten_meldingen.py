@@ -12,27 +12,12 @@ from data_sources import meldingen, woningbouwprojecten
 from data_sources.demo import meldingen as demo_meldingen
 from data_sources.demo import projecten as demo_projecten
 from data_sources.demo import zwolle
-from data_sources.problems import Problems
 from data_sources.source import Context
+from tests.helpers import context, messages, write
 
 PEILDATUM = dt.date(2026, 11, 1)
 P_HEADER = "project_id,project_naam,buurt_code,status,segment,woningen,geplande_oplevering,werkelijke_oplevering"
 M_HEADER = "melding_id,datum,categorie,buurt_code,status,afgehandeld_op"
-
-
-def context(with_regios: bool = True) -> Context:
-    buurten = pl.DataFrame({"buurt_code": [b.code for b in zwolle.BUURTEN], "wijk_code": [b.wijk_code for b in zwolle.BUURTEN]})
-    return Context(gemeente="GM0193", problems=Problems(), regios={"buurten": buurten} if with_regios else None)
-
-
-def write(tmp_path: Path, name: str, *lines: str) -> Path:
-    path = tmp_path / name
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path
-
-
-def messages(ctx: Context) -> str:
-    return "\n".join(ctx.problems.lines())
 
 
 # --- woningbouwprojecten ---------------------------------------------------------------------

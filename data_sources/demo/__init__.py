@@ -13,12 +13,24 @@ import datetime as dt
 import sys
 from pathlib import Path
 
-from data_sources.demo import cbs, geo, jeugd, meldingen, plancapaciteit, portaal, projecten
+from data_sources.demo import (
+    geo,
+    jeugd,
+    kwb,
+    meldingen,
+    misdrijven,
+    overlast,
+    plancapaciteit,
+    portaal,
+    projecten,
+    regios,
+    woningvoorraad,
+)
 from data_sources.demo import zwolle as z
 from data_sources.problems import InputError, Problems
 from data_sources.registry import SOURCE_KEYS
 
-MODULES = (cbs, portaal, plancapaciteit, geo, jeugd, projecten, meldingen)
+MODULES = (regios, kwb, misdrijven, overlast, woningvoorraad, portaal, plancapaciteit, geo, jeugd, projecten, meldingen)
 # The demo is calibrated on real figures up to and including 2023; it forward-casts from there.
 EARLIEST_PEILDATUM = dt.date(2024, 1, 1)
 
