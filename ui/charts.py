@@ -69,3 +69,40 @@ def show(chart: alt.TopLevelMixin, name: str, *, key: str | None = None) -> None
         key=key or f"png-{_slug(name)}",
         help=f"Download '{name}' als afbeelding",
     )
+
+
+def waterfall(
+    steps: list[tuple[str, float, str]],
+    *,
+    total: tuple[str, str],
+    axis_title: str,
+    axis_format: str = ",.1f",
+    higher_is_better: bool | None = False,
+    height: int = 320,
+) -> alt.LayerChart:
+    """A bridge from zero: each step (label, value, formatted text) starts where the previous one
+    ended, and a final bar (label, formatted text) shows their sum from zero. Rises are coloured
+    as bad when `higher_is_better` is False (spending), as good when True, neutral when None."""
+    rows, level = [], 0.0
+    up, down = {False: (WARN, GOOD), True: (GOOD, WARN), None: (MUTED, MUTED)}[higher_is_better]
+    for label, value, text in steps:
+        rows.append({"stap": label, "begin": level, "eind": level + value, "tekst": text, "kleur": up if value >= 0 else down})
+        level += value
+    rows.append({"stap": total[0], "begin": 0.0, "eind": level, "tekst": total[1], "kleur": PRIMARY})
+    data = alt.Data(values=rows)
+    order = [r["stap"] for r in rows]
+    base = alt.Chart(data).encode(
+        x=alt.X("stap:N", title=None, sort=order, axis=alt.Axis(labelAngle=0, labelLimit=220)),
+        tooltip=[alt.Tooltip("stap:N", title="Onderdeel"), alt.Tooltip("tekst:N", title="Bedrag")],
+    )
+    bars = base.mark_bar(size=60).encode(
+        y=alt.Y("begin:Q", title=axis_title, axis=alt.Axis(format=axis_format)),
+        y2="eind:Q",
+        color=alt.Color("kleur:N", scale=None),
+    )
+    labels = base.mark_text(dy=-8, fontSize=12, color="#1F2933").encode(
+        y=alt.Y("top:Q"),
+        text="tekst:N",
+    ).transform_calculate(top="max(datum.begin, datum.eind)")
+    zero = alt.Chart(alt.Data(values=[{"y": 0}])).mark_rule(color=MUTED).encode(y="y:Q")
+    return alt.layer(bars, labels, zero).properties(height=height)

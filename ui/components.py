@@ -6,6 +6,7 @@ text, so a number on screen can always be traced to its declaration.
 
 from __future__ import annotations
 
+import io
 import re
 
 import polars as pl
@@ -29,8 +30,10 @@ def tile(
     change_text: str | None = None,
     label: str | None = None,
     note: str | None = None,
+    delta_description: str | None = None,
 ) -> None:
-    """One st.metric: formatted value, relative change (coloured by whether higher is better)."""
+    """One st.metric: formatted value, relative change (coloured by whether higher is better);
+    `delta_description` says what the change is against (e.g. "t.o.v. jan-okt 2025")."""
     delta = change_text if change_text is not None else (fmt.change(change) if change is not None and not geheim else None)
     colour = {True: "normal", False: "inverse", None: "off"}[m.higher_is_better]
     st.metric(
@@ -40,6 +43,7 @@ def tile(
         delta_color=colour,
         help=definition(m) + (f" {note}" if note else ""),
         border=True,
+        delta_description=delta_description if delta not in (None, fmt.MISSING) else None,
     )
 
 
@@ -65,6 +69,41 @@ def table(m: Metric, frame: pl.DataFrame, name: str, *, key: str | None = None, 
             on_click="ignore",
             key=f"xlsx-{key}",
         )
+
+
+def text_table(frame: pl.DataFrame, name: str, *, key: str | None = None, height: int | str = "auto") -> None:
+    """A table already in display form (Dutch headers, formatted text), with CSV and Excel downloads
+    of the same text: for tables that combine several metrics. Format the cells with metrics.format."""
+    shown = frame.with_columns(pl.all().cast(pl.String))
+    st.dataframe(shown, hide_index=True, width="stretch", height=height)
+    key = key or _slug(name)
+    left, right, _ = st.columns([1, 1, 6])
+    with left:
+        st.download_button(
+            "CSV",
+            data=lambda: shown.write_csv(separator=";", include_bom=True).encode("utf-8"),
+            file_name=f"{key}.csv",
+            mime="text/csv",
+            icon=":material/download:",
+            on_click="ignore",
+            key=f"csv-{key}",
+        )
+    with right:
+        st.download_button(
+            "Excel",
+            data=lambda: _excel(shown, name),
+            file_name=f"{key}.xlsx",
+            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            icon=":material/table:",
+            on_click="ignore",
+            key=f"xlsx-{key}",
+        )
+
+
+def _excel(frame: pl.DataFrame, name: str) -> bytes:
+    buffer = io.BytesIO()
+    frame.write_excel(buffer, worksheet=re.sub(r"[\[\]:*?/\\]", " ", name)[:31], autofit=True)
+    return buffer.getvalue()
 
 
 def unavailable(engine: metrics.Engine, *ms: Metric) -> bool:

@@ -218,6 +218,53 @@ METRICS = (
         disclosure="amount",
     ),
     _metric(
+        "prognose_saldo",
+        label="Verwachte over- of onderschrijding",
+        description=(
+            "Prognose van de lasten over het hele jaar min de actuele begroting van hetzelfde jaar (en dezelfde soort "
+            "jeugdhulp): positief is een verwachte overschrijding, negatief een onderschrijding. Met de 80%-marge van de "
+            "prognose. De begroting geldt voor de gemeente als geheel, dus niet per wijk of aanbieder. Berekend door metrics.jeugdzorg."
+        ),
+        unit="euro",
+        format="euro",
+        time_grain="jaar",
+        dimensions=("jaar", "productgroep"),  # split by jaar, filter by productgroep
+        roles=_BUDGET_ROLES,
+        expression=Derived(
+            function="metrics.jeugdzorg:saldo",
+            inputs=("prognose", "begroting_actueel"),
+            sources=("jeugd_begroting", "jeugd_productcategorieen"),
+            group="jeugdigen_gedeclareerd",
+        ),
+        higher_is_better=False,
+        norm=Norm(value=0.0, label="binnen de actuele begroting", direction="max"),
+        disclosure="amount",
+    ),
+    _metric(
+        "lasten_ontleding",
+        label="Verschil lasten met vorig jaar, ontleed",
+        description=(
+            "Verschil tussen de lasten van de gekozen maanden en die van dezelfde maanden vorig jaar, zoals die op dezelfde dag "
+            "een jaar eerder bekend waren (zo drukken declaraties die nog moeten komen beide jaren even zwaar). Gesplitst in "
+            "drie delen die precies optellen tot het verschil (log-mean Divisia, LMDI): meer of minder jeugdigen met "
+            "declaraties; meer of minder zorg per jeugdige tegen gelijke tarieven (ook een verschuiving naar duurdere zorg); "
+            "hogere of lagere tarieven, de prijs per eenheid van dezelfde producten (iJw-productcode en eenheid) uit het "
+            "tarief van de toewijzingen achter de declaraties, gewogen naar hun aandeel in de lasten (Sato-Vartia). "
+            "Groepen met 7 of minder jeugdigen in een van beide jaren worden niet gesplitst. Berekend door metrics.drivers."
+        ),
+        unit="euro",
+        format="euro",
+        dimensions=("jaar", "maand", "wijk", "productcategorie", "productgroep", "aanbieder", "verwijzer", "taakveld", "taakveld_reeks"),
+        expression=Derived(
+            function="metrics.drivers:ontleding",
+            inputs=("lasten",),
+            sources=("jeugd_declaraties", "jeugd_toewijzingen", "jeugd_productcategorieen", "jeugd_taakveld_koppeling", "iv3_taakvelden"),
+            group="jeugdigen_gedeclareerd",
+        ),
+        higher_is_better=False,
+        disclosure="amount",
+    ),
+    _metric(
         "jeugdigen",
         label="Jeugdigen met jeugdhulp",
         description=(
