@@ -21,7 +21,6 @@ if user is None:
     layout.login_screen()
     st.stop()
 
-page = router.navigation(user)
 layout.set_user(user)
 layout.sidebar(user)
-page.run()
+router.run(user)

@@ -7,16 +7,19 @@ Dutch explanation when there is no warehouse.
 
 from __future__ import annotations
 
+import runpy
 from dataclasses import dataclass
+from pathlib import Path
 
 import streamlit as st
 
 import metrics
 from metrics import meta
-from ui import warehouse
-from ui.access import LOCAL_USER, User
+from ui import router, warehouse
+from ui.access import User
 
 _USER_KEY = "_datakompas_user"
+HOME = Path(__file__).resolve().parent.parent / "Home.py"
 
 
 def set_user(user: User) -> None:
@@ -24,9 +27,8 @@ def set_user(user: User) -> None:
 
 
 def user() -> User:
-    # Pages always run through Home.py, which sets the user first; a page opened on its own
-    # (a developer running `streamlit run pages/x.py`) runs in local mode.
-    return st.session_state.get(_USER_KEY, LOCAL_USER)
+    # Only reached from a page that Home.py routed (see page()), after Home.py set the user.
+    return st.session_state[_USER_KEY]
 
 
 def access_denied(message: str) -> None:
@@ -83,6 +85,11 @@ def scope_of(u: User) -> metrics.Scope:
 
 
 def page(title: str, intro: str) -> Page:
+    if not router.routed():
+        # Run as a page of Streamlit's folder routing, without Home.py: run Home.py instead,
+        # which checks access and then runs the page the link asked for (or a login screen).
+        runpy.run_path(str(HOME), run_name="__main__")
+        st.stop()
     st.title(title)
     st.caption(intro)
     try:

@@ -7,6 +7,7 @@ see cannot be opened by typing its url either.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -67,9 +68,24 @@ def visible(user: User) -> list[PageSpec]:
     return [p for p in PAGES if p.path.is_file() and user.role in p.roles]
 
 
-def navigation(user: User):
-    pages = [
-        st.Page(str(p.path), title=p.title, icon=p.icon, url_path=p.url_path or None, default=not p.url_path)
-        for p in visible(user)
-    ]
-    return st.navigation(pages, position="sidebar")
+# Set while Home.py runs a page. Streamlit still knows the old pages/-folder routing: on a
+# freshly started server (and in every AppTest run), before st.navigation has been called, a
+# link such as /jeugd runs pages/jeugd.py directly, without Home.py and so without the access
+# check. A page that finds itself not routed runs Home.py in its place (see layout.page).
+_routing = threading.local()
+
+
+def routed() -> bool:
+    return getattr(_routing, "active", False)
+
+
+def run(user: User) -> None:
+    """Build the menu this user may see and run the requested page (Home.py's job)."""
+    specs = visible(user)
+    pages = [st.Page(str(p.path), title=p.title, icon=p.icon, url_path=p.url_path or None, default=not p.url_path) for p in specs]
+    current = st.navigation(pages, position="sidebar")
+    _routing.active = True
+    try:
+        current.run()
+    finally:
+        _routing.active = False

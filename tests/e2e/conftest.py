@@ -10,6 +10,7 @@ Without Chromium the tests skip, unless DATAKOMPAS_E2E=required (CI), where they
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -72,15 +73,15 @@ def _healthy(port: int) -> bool:
         return False
 
 
-@pytest.fixture(scope="session")
-def app_url(demo_db, chromium_path, tmp_path_factory) -> str:
+@contextlib.contextmanager
+def serve(db: Path, log: Path, *args: str):
+    """`streamlit run Home.py` on a free port, on warehouse `db`; yields the base url."""
     port = _free_port()
-    log = tmp_path_factory.mktemp("streamlit") / "server.log"
-    env = {**os.environ, "DATAKOMPAS_DB": str(demo_db), "STREAMLIT_SERVER_HEADLESS": "true"}
+    env = {**os.environ, "DATAKOMPAS_DB": str(db), "STREAMLIT_SERVER_HEADLESS": "true"}
     env.pop("DATAKOMPAS_ROLES", None)
     with open(log, "wb") as out:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "Home.py", "--server.port", str(port), "--server.address", "127.0.0.1"],
+            [sys.executable, "-m", "streamlit", "run", "Home.py", "--server.port", str(port), "--server.address", "127.0.0.1", *args],
             cwd=ROOT,
             env=env,
             stdout=out,
@@ -99,6 +100,12 @@ def app_url(demo_db, chromium_path, tmp_path_factory) -> str:
             proc.wait(10)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+@pytest.fixture(scope="session")
+def app_url(demo_db, chromium_path, tmp_path_factory) -> str:
+    with serve(demo_db, tmp_path_factory.mktemp("streamlit") / "server.log") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
