@@ -83,7 +83,8 @@ def _headers(metric: Metric) -> dict[str, str]:
     population = registry.get(metric.population or "inwoners")
     return {
         "waarde": f"{metric.label} ({metric.unit})",
-        "vorig_jaar": "Zelfde periode vorig jaar",
+        # A stock (inwoners on 1 January) has no period: it compares with the previous year's count.
+        "vorig_jaar": "Vorig jaar" if getattr(metric.expression, "stock", False) else "Zelfde periode vorig jaar",
         "verschil": "Verschil",
         "verschil_pct": "Verschil (%)",
         "aandeel": "Aandeel van het totaal",

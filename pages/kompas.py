@@ -83,7 +83,7 @@ if jaar is not None:
 others = [spec for spec in router.visible(p.user) if spec.url_path]
 if others:
     st.subheader("Use cases")
-    cols = st.columns(len(others))
+    cols = st.columns(max(len(others), 3))
     for col, spec in zip(cols, others):
         with col.container(border=True):
             st.page_link(str(spec.path), label=spec.title, icon=spec.icon)
