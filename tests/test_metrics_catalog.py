@@ -72,3 +72,13 @@ def test_cli_query_and_refusals(tmp_path):
     assert "sum(d.bedrag) AS waarde" in sql.stdout and "$jaar" in sql.stdout
     refused = run_cli("query", "lasten", "--db", str(db), "--role", "gast")
     assert refused.returncode == 2 and "geen toegang" in refused.stderr and "Traceback" not in refused.stderr
+
+
+def test_committed_catalog_matches_the_declarations():
+    """docs/metrics.md is generated; CI fails when a declaration changed without regenerating it."""
+    from pathlib import Path
+
+    from metrics import catalog
+
+    committed = (Path(__file__).resolve().parent.parent / "docs" / "metrics.md").read_text(encoding="utf-8")
+    assert committed == catalog.markdown(), "run: python -m metrics catalog --out docs/metrics.md"

@@ -1,12 +1,9 @@
 """Every metric compiles and runs on the real demo warehouse (built through the real loaders).
 
-Uses the session fixture `demo_db` from conftest.py; skipped only while the demo generator
-(data_sources.demo) cannot be imported.
+Uses the session fixture `demo_db` from conftest.py.
 """
 
 from __future__ import annotations
-
-import importlib.util
 
 import pytest
 
@@ -18,10 +15,8 @@ from metrics.warehouse import open_warehouse
 
 
 @pytest.fixture(scope="module")
-def engine(request):
-    if importlib.util.find_spec("data_sources.demo") is None:
-        pytest.skip("data_sources.demo (de demodatagenerator) bestaat nog niet")
-    with open_warehouse(request.getfixturevalue("demo_db")) as wh:
+def engine(demo_db):
+    with open_warehouse(demo_db) as wh:
         yield Engine(wh, cache=FrameCache(maxsize=2048))
 
 
