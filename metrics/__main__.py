@@ -55,10 +55,10 @@ def main(argv: list[str] | None = None) -> int:
             text = catalog.markdown()
             if args.out:
                 args.out.parent.mkdir(parents=True, exist_ok=True)
-                args.out.write_text(text + "\n", encoding="utf-8")
+                args.out.write_text(text, encoding="utf-8")
                 print(f"Catalogus geschreven: {args.out} ({len(registry.METRICS)} metrics)", file=sys.stderr)
             else:
-                print(text)
+                print(text, end="")
             return 0
         if args.command == "list":
             for m in registry.METRICS.values():

@@ -57,10 +57,11 @@ def scan_pages(directory: Path = PAGES_DIR) -> dict[str, set[str]]:
     return found
 
 
-def used_by(directory: Path = PAGES_DIR) -> dict[str, tuple[str, ...]]:
-    """metric name -> the pages that use it (declared in page sources or at run time)."""
+def used_by(directory: Path = PAGES_DIR, *, runtime: bool = True) -> dict[str, tuple[str, ...]]:
+    """metric name -> the pages that use it (declared in page sources, and at run time unless
+    `runtime` is off: the committed catalog must not depend on what ran in this process)."""
     pages: dict[str, set[str]] = {}
-    for source in (scan_pages(directory), _USED):
+    for source in (scan_pages(directory), _USED if runtime else {}):
         for page, names in source.items():
             for n in names:
                 pages.setdefault(n, set()).add(page)
@@ -85,9 +86,9 @@ def computation(metric: Metric) -> str:
     return text
 
 
-def frame(directory: Path = PAGES_DIR) -> pl.DataFrame:
+def frame(directory: Path = PAGES_DIR, *, runtime: bool = True) -> pl.DataFrame:
     """One row per metric, for the data page."""
-    usage = used_by(directory)
+    usage = used_by(directory, runtime=runtime)
     rows = []
     for m in registry.METRICS.values():
         rows.append(
@@ -113,7 +114,7 @@ def frame(directory: Path = PAGES_DIR) -> pl.DataFrame:
 
 
 def markdown(directory: Path = PAGES_DIR) -> str:
-    table = frame(directory)
+    table = frame(directory, runtime=False)
     out = [
         "# Metriekcatalogus Datakompas",
         "",
@@ -143,4 +144,4 @@ def markdown(directory: Path = PAGES_DIR) -> str:
                 f"- Gebruikt door: {r['gebruikt_door'] or '–'}",
                 "",
             ]
-    return "\n".join(out)
+    return "\n".join(out).rstrip("\n") + "\n"
