@@ -22,6 +22,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.e2e.browser import assert_no_exception
+
 ROOT = Path(__file__).resolve().parents[2]
 SHOTS = Path(__file__).resolve().parent / "screenshots"
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
@@ -127,6 +129,9 @@ def page(browser, request):
     SHOTS.mkdir(exist_ok=True)
     try:
         full_screenshot(pg, SHOTS / f"{request.node.name}.png")
+        # Whatever the test asserted, an exception on the page it ended on fails it.
+        if pg.url.startswith("http"):
+            assert_no_exception(pg)
     finally:
         context.close()
 
