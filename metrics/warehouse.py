@@ -32,23 +32,43 @@ class BuildInfo:
 
 
 class DuckDBWarehouse:
-    """A read-only DuckDB warehouse file (for tests, the CLI, or an app without its own)."""
+    """A read-only DuckDB warehouse file: the app's (cached per file version), the CLI's, the tests'.
 
-    def __init__(self, path: str | Path) -> None:
+    The file is ATTACHed read-only to a fresh in-memory database rather than opened with
+    `duckdb.connect(path)`: DuckDB keeps one database instance per path per process, so a second
+    `connect` to a rebuilt (renamed-into-place) file would silently return the old version.
+    """
+
+    _ALIAS = "wh"
+
+    def __init__(self, path: str | Path, version: str = "") -> None:
         self.path = Path(path)
-        self._con = duckdb.connect(str(self.path), read_only=True)
-        cur = self._con.cursor()
-        rows = cur.execute("SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'").fetchall()
-        self.tables = frozenset(r[0] for r in rows)
-        build = None
-        if "builds" in self.tables:
-            build = cur.execute("SELECT build_id FROM builds ORDER BY started DESC LIMIT 1").fetchone()
-        stat = self.path.stat()
-        self.build_id = build[0] if build else f"{self.path.resolve()}:{stat.st_mtime_ns}:{stat.st_size}"
-        cur.close()
+        self._con = duckdb.connect(":memory:")
+        quoted = str(self.path).replace("'", "''")
+        self._con.execute(f"ATTACH '{quoted}' AS {self._ALIAS} (READ_ONLY)")
+        cur = self.cursor()
+        try:
+            rows = cur.execute("SELECT table_name FROM information_schema.tables WHERE table_catalog = ?", [self._ALIAS]).fetchall()
+            self.tables = frozenset(r[0] for r in rows)
+            build = []
+            if "builds" in self.tables:
+                build = cur.execute("SELECT build_id FROM builds ORDER BY started DESC LIMIT 1").fetchall()
+        finally:
+            cur.close()
+        if build:
+            # The version (the app passes inode and mtime) keeps two builds' caches apart.
+            self.build_id = f"{build[0][0]}:{version}" if version else build[0][0]
+        else:
+            stat = self.path.stat()
+            self.build_id = f"{self.path.resolve()}:{stat.st_mtime_ns}:{stat.st_size}"
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
-        return self._con.cursor()
+        cur = self._con.cursor()
+        cur.execute(f"USE {self._ALIAS}")  # a cursor is a new connection: it starts in the memory catalog
+        return cur
+
+    def has(self, *tables: str) -> bool:
+        return all(t in self.tables for t in tables)
 
     def close(self) -> None:
         self._con.close()
