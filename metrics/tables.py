@@ -4,7 +4,7 @@ This mirrors data_sources/WAREHOUSE.md (the contract with the loaders); a test p
 and fails when the two drift apart. Declarations are checked against this mapping at import, so
 a metric that names a column the loaders do not write cannot exist. The types are the ones the
 metrics rely on (e.g. `misdrijven.maand` is a month number) and the synthetic test warehouse
-(metrics.testing) is created from them.
+(tests.synthetic) is created from them.
 """
 
 from __future__ import annotations

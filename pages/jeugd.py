@@ -8,7 +8,7 @@ import streamlit as st
 from babel.dates import get_month_names
 
 import metrics
-from metrics import drivers, jeugdzorg, prognose
+from metrics.jeugd import drivers, jeugdzorg, prognose
 from metrics import format as fmt
 from ui import charts, components, layout, maps
 

@@ -1,5 +1,5 @@
-"""Rules behind the Sturingsdashboard Jeugd: the decomposition of the change in lasten (metrics.drivers)
-and the page's rules in metrics.jeugdzorg (default period, filters per metric, over-/underspend,
+"""Rules behind the Sturingsdashboard Jeugd: the decomposition of the change in lasten (metrics.jeugd.drivers)
+and the page's rules in metrics.jeugd.jeugdzorg (default period, filters per metric, over-/underspend,
 forecast band, top-5 share, comparison with CBS). Hand-worked examples, a property test, the
 synthetic warehouse (numbers checkable by hand) and the demo warehouse."""
 
@@ -15,12 +15,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import metrics
-from metrics import drivers, jeugdzorg, prognose
+from metrics.jeugd import drivers, jeugdzorg, prognose
 from metrics.cache import FrameCache
-from metrics.drivers import Product, decompose, decompose_frame, log_mean, log_price_index
+from metrics.jeugd.drivers import Product, decompose, decompose_frame, log_mean, log_price_index
 from metrics.engine import Engine
 from metrics.roles import Scope
-from metrics.testing import synthetic_warehouse
+from tests.synthetic import synthetic_warehouse
 from metrics.warehouse import open_warehouse
 
 LOCAL = Scope.local()

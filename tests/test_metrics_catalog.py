@@ -10,7 +10,7 @@ import pytest
 
 from metrics import catalog, registry
 from metrics.errors import UnknownMetric
-from metrics.testing import synthetic_warehouse
+from tests.synthetic import synthetic_warehouse
 
 ROOT = Path(__file__).resolve().parent.parent
 

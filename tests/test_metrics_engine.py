@@ -1,4 +1,4 @@
-"""The engine on the synthetic warehouse (metrics.testing), against numbers worked out by hand.
+"""The engine on the synthetic warehouse (tests.synthetic), against numbers worked out by hand.
 
 Synthetic youth care, in short (see metrics/testing.py): Binnenstad (WK019310) has 12 clients
 K01-K12 with 1.000 euro a month in Q1 2024, plus a second toewijzing for K01 in March (3.000);
@@ -23,7 +23,7 @@ from metrics.engine import Engine
 from metrics.errors import AccessDenied, InvalidQuery, Unavailable, UnknownMetric
 from metrics.periods import year_to_date
 from metrics.roles import Scope
-from metrics.testing import synthetic_warehouse
+from tests.synthetic import synthetic_warehouse
 from metrics.warehouse import open_warehouse
 
 LOCAL = Scope.local()

@@ -10,7 +10,7 @@ import pytest
 
 import metrics
 from metrics import format as fmt
-from metrics import jeugdzorg, prognose
+from metrics.jeugd import jeugdzorg, prognose
 from tests.apptest import open_page, texts, write_roles
 from ui import access, router
 
@@ -152,7 +152,7 @@ def test_every_tab_draws(env, role):
 @pytest.mark.parametrize("omit", [(), ("jeugd_begroting", "kwb", "geo_buurten", "geo_wijken")], ids=["synthetisch", "zonder-begroting-cbs-kaart"])
 def test_small_warehouse_without_history_or_sources(tmp_path, monkeypatch, omit):
     """Too little history for a forecast, and optional sources missing: the page says so, no crash."""
-    from metrics.testing import synthetic_warehouse
+    from tests.synthetic import synthetic_warehouse
 
     db = synthetic_warehouse(tmp_path / "s.duckdb", omit=omit)
     monkeypatch.setenv("DATAKOMPAS_DB", str(db))

@@ -24,11 +24,12 @@ from hypothesis import strategies as st
 from data_sources import jeugd_declaraties, jeugd_toewijzingen
 from data_sources.jeugd_reference import FREQUENTIES
 from data_sources.schema import Schema
-from metrics import prognose, registry
+from metrics import registry
+from metrics.jeugd import prognose
 from metrics.derived import DerivedContext
 from metrics.engine import Engine
 from metrics.errors import InvalidQuery
-from metrics.prognose import (
+from metrics.jeugd.prognose import (
     MONTHLY_FACTOR,
     TOTAAL,
     CompletionFactors,

@@ -202,14 +202,14 @@ METRICS = (
         description=(
             "Verwachte lasten over het hele jaar: gerealiseerde declaraties, plus de verwachte kosten van lopende toewijzingen "
             "(volume x tarief x resterende maanden), plus een correctie voor declaraties die nog niet binnen zijn (vertraging, "
-            "geschat uit eerdere jaren). Berekend door metrics.prognose."
+            "geschat uit eerdere jaren). Berekend door metrics.jeugd.prognose."
         ),
         unit="euro",
         format="euro",
         time_grain="jaar",
         dimensions=("jaar", "wijk", "productcategorie", "aanbieder"),  # split by jaar, filter by the others
         expression=Derived(
-            function="metrics.prognose:jaareinde",
+            function="metrics.jeugd.prognose:jaareinde",
             inputs=("lasten",),
             sources=("jeugd_declaraties", "jeugd_toewijzingen"),
             group="jeugdigen_gedeclareerd",
@@ -223,7 +223,7 @@ METRICS = (
         description=(
             "Prognose van de lasten over het hele jaar min de actuele begroting van hetzelfde jaar (en dezelfde soort "
             "jeugdhulp): positief is een verwachte overschrijding, negatief een onderschrijding. Met de 80%-marge van de "
-            "prognose. De begroting geldt voor de gemeente als geheel, dus niet per wijk of aanbieder. Berekend door metrics.jeugdzorg."
+            "prognose. De begroting geldt voor de gemeente als geheel, dus niet per wijk of aanbieder. Berekend door metrics.jeugd.jeugdzorg."
         ),
         unit="euro",
         format="euro",
@@ -231,7 +231,7 @@ METRICS = (
         dimensions=("jaar", "productgroep"),  # split by jaar, filter by productgroep
         roles=_BUDGET_ROLES,
         expression=Derived(
-            function="metrics.jeugdzorg:saldo",
+            function="metrics.jeugd.jeugdzorg:saldo",
             inputs=("prognose", "begroting_actueel"),
             sources=("jeugd_begroting", "jeugd_productcategorieen"),
             group="jeugdigen_gedeclareerd",
@@ -250,13 +250,13 @@ METRICS = (
             "declaraties; meer of minder zorg per jeugdige tegen gelijke tarieven (ook een verschuiving naar duurdere zorg); "
             "hogere of lagere tarieven, de prijs per eenheid van dezelfde producten (iJw-productcode en eenheid) uit het "
             "tarief van de toewijzingen achter de declaraties, gewogen naar hun aandeel in de lasten (Sato-Vartia). "
-            "Groepen met 7 of minder jeugdigen in een van beide jaren worden niet gesplitst. Berekend door metrics.drivers."
+            "Groepen met 7 of minder jeugdigen in een van beide jaren worden niet gesplitst. Berekend door metrics.jeugd.drivers."
         ),
         unit="euro",
         format="euro",
         dimensions=("jaar", "maand", "wijk", "productcategorie", "productgroep", "aanbieder", "verwijzer", "taakveld", "taakveld_reeks"),
         expression=Derived(
-            function="metrics.drivers:ontleding",
+            function="metrics.jeugd.drivers:ontleding",
             inputs=("lasten",),
             sources=("jeugd_declaraties", "jeugd_toewijzingen", "jeugd_productcategorieen", "jeugd_taakveld_koppeling", "iv3_taakvelden"),
             group="jeugdigen_gedeclareerd",

@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING
 
 import polars as pl
 
-from metrics import prognose, registry
+from metrics import registry
+from metrics.jeugd import prognose
 from metrics.dimensions import DIMENSIONS
 from metrics.errors import InvalidQuery
 from metrics.roles import Scope
