@@ -72,6 +72,20 @@ def change(fraction: float | None) -> str:
     return format_percent(fraction, format="+#,##0.0%;-#,##0.0%", locale=LOCALE)
 
 
+def signed_euro(value: float) -> str:
+    """An amount with its sign, as the app shows euros: "+€ 1,1 mln", "-€ 15.861"."""
+    if abs(value) < 0.5:  # rounds to nothing: no sign
+        return number(0.0, "euro")
+    return ("+" if value > 0 else "-") + number(abs(value), "euro")
+
+
+def points(fraction: float | None) -> str:
+    """A difference between two percentages, in percentage points: 0.012 -> "+1,2 procentpunt"."""
+    if _missing(fraction):
+        return MISSING
+    return format_decimal(fraction * 100, format="+#,##0.0;-#,##0.0", locale=LOCALE) + " procentpunt"
+
+
 def date(day: _dt.date) -> str:
     return format_date(day, "d MMM y", locale=LOCALE)
 

@@ -12,7 +12,6 @@ from pydantic import BaseModel, ConfigDict, field_validator
 from metrics.declarations import Role
 from metrics.manifest import MANIFEST, RoleSpec
 
-
 # The roles as declared in manifest.toml (label, disclosure control, finest area).
 ROLES: dict[str, RoleSpec] = dict(MANIFEST.roles)
 

@@ -39,9 +39,12 @@ def view_key(role: str, path: str, params: dict[str, str]) -> str:
 
 
 def numbers(at) -> dict[str, list[str]]:
-    """Tile values by label, and the sorted figures of every table on the page."""
+    """Tile values by label, and the sorted figures of every table on the page. The table under a
+    chart ("Tabel bij ...", its text alternative) repeats the chart and is left out."""
     tiles = sorted(f"{m.label} = {m.value}" for m in at.metric)
-    cells = sorted(str(v) for df in at.dataframe for col in df.value.columns for v in df.value[col].tolist() if v is not None and _is_figure(str(v)))
+    behind_charts = {id(df.proto) for e in at.expander if e.label.startswith("Tabel bij") for df in e.dataframe}
+    tables = [df for df in at.dataframe if id(df.proto) not in behind_charts]
+    cells = sorted(str(v) for df in tables for col in df.value.columns for v in df.value[col].tolist() if v is not None and _is_figure(str(v)))
     return {"tiles": tiles, "cells": cells}
 
 

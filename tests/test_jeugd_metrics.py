@@ -15,13 +15,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import metrics
-from metrics.jeugd import drivers, jeugdzorg, prognose
 from metrics.cache import FrameCache
-from metrics.jeugd.drivers import Product, decompose, decompose_frame, log_mean, log_price_index
 from metrics.engine import Engine
+from metrics.jeugd import drivers, jeugdzorg, prognose
+from metrics.jeugd.drivers import Product, decompose, decompose_frame, log_mean, log_price_index
 from metrics.roles import Scope
-from tests.synthetic import synthetic_warehouse
 from metrics.warehouse import open_warehouse
+from tests.synthetic import synthetic_warehouse
 
 LOCAL = Scope.local()
 
@@ -266,7 +266,7 @@ def test_demo_saldo_is_prognose_minus_begroting(demo):
     assert row["waarde"] == pytest.approx(fc["waarde"] - bg)
     assert row["laag"] == pytest.approx(fc["laag"] - bg) and row["pct"] == pytest.approx((fc["waarde"] - bg) / bg)
     ggz = demo.query("prognose_saldo", where={"jaar": jaar, "productgroep": "jeugd-GGZ"}, scope=LOCAL).row(0, named=True)
-    cats = jeugdzorg.categorieen(demo, ["jeugd-GGZ"])
+    cats = jeugdzorg.categorieen(demo, None, ["jeugd-GGZ"])
     assert cats and ggz["prognose"] == pytest.approx(demo.query("prognose", where={"jaar": jaar, "productcategorie": list(cats)}, scope=LOCAL)["waarde"][0])
     with pytest.raises(metrics.AccessDenied):
         demo.query("prognose_saldo", where={"jaar": jaar}, scope=Scope(role="wijkmanager", wijken={"WK019313"}))

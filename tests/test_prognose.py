@@ -25,10 +25,10 @@ from data_sources import jeugd_declaraties, jeugd_toewijzingen
 from data_sources.jeugd_reference import FREQUENTIES
 from data_sources.schema import Schema
 from metrics import registry
-from metrics.jeugd import prognose
 from metrics.derived import DerivedContext
 from metrics.engine import Engine
 from metrics.errors import InvalidQuery
+from metrics.jeugd import prognose
 from metrics.jeugd.prognose import (
     MONTHLY_FACTOR,
     TOTAAL,

@@ -20,7 +20,6 @@ from metrics.declarations import Role
 from metrics.manifest import MANIFEST
 
 
-
 class _Rule(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
     role: Role

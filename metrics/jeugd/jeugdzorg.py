@@ -6,7 +6,6 @@ the comparison with CBS per wijk. No Streamlit here: the page only draws what th
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -15,9 +14,10 @@ from typing import TYPE_CHECKING
 import polars as pl
 
 from metrics import registry
-from metrics.jeugd import prognose
 from metrics.dimensions import DIMENSIONS
 from metrics.errors import InvalidQuery
+from metrics.jeugd import prognose
+from metrics.periods import last_complete_month
 from metrics.roles import Scope
 
 if TYPE_CHECKING:
@@ -27,19 +27,10 @@ if TYPE_CHECKING:
 CHECKPOINTS = (3, 6, 9)  # months at whose end the backtest makes the forecast again
 
 
-def standaard_periode(peildatum: dt.date) -> tuple[int, int]:
-    """(jaar, maand) of the last complete month of care at the peildatum.
-
-    The peildatum's own month has barely started (the demo's peildatum is its first day), so
-    "up to and including the peildatum's month" would mix a full year with a few days. On the last
-    day of a month that month is complete."""
-    if (peildatum + dt.timedelta(days=1)).day == 1:
-        return peildatum.year, peildatum.month
-    last = peildatum.replace(day=1) - dt.timedelta(days=1)
-    return last.year, last.month
+standaard_periode = last_complete_month  # the Jeugd page's default period
 
 
-def categorieen(engine: Engine, groepen: Sequence[str]) -> tuple[str, ...]:
+def categorieen(engine: Engine, scope: Scope | None, groepen: Sequence[str]) -> tuple[str, ...]:
     """The iJw productcategorieën in these productgroepen (jeugd_productcategorieen)."""
     if "jeugd_productcategorieen" not in engine.info.tables or not groepen:
         return ()
@@ -64,7 +55,7 @@ class Keuze:
     categorieen: tuple[str, ...] = field(default=(), compare=True)
 
     def met_categorieen(self, engine: Engine) -> Keuze:
-        return replace(self, categorieen=categorieen(engine, [self.productgroep]) if self.productgroep else ())
+        return replace(self, categorieen=categorieen(engine, None, [self.productgroep]) if self.productgroep else ())
 
     @property
     def maanden(self) -> list[int]:
@@ -131,7 +122,7 @@ def saldo(ctx: DerivedContext) -> pl.DataFrame:
         bg_where: dict[str, object] = {"jaar": year}
         empty = False
         if groepen:
-            cats = categorieen(ctx.engine, groepen)
+            cats = categorieen(ctx.engine, None, groepen)
             empty = not cats
             prog_where["productcategorie"] = list(cats)
             bg_where["productgroep"] = list(groepen)
@@ -184,6 +175,7 @@ def _allowed(engine: Engine, scope: Scope, keuze: Keuze) -> bool:
 def prognose_detail(engine: Engine, scope: Scope, keuze: Keuze) -> prognose.Forecast | None:
     """The forecast of keuze.jaar per month (the same figure as the metric `prognose`), or None when
     it cannot be made (future year, too little history) or is hidden for this scope."""
+    keuze = keuze.met_categorieen(engine)
     if keuze.jaar > engine.info.peildatum.year or not _allowed(engine, scope, keuze):
         return None
     inputs = _inputs(engine, scope, keuze)
@@ -196,6 +188,7 @@ def prognose_detail(engine: Engine, scope: Scope, keuze: Keuze) -> prognose.Fore
 def backtest(engine: Engine, scope: Scope, keuze: Keuze) -> pl.DataFrame | None:
     """The backtest (forecast made again at the end of March, June and September of every complete
     earlier year, vs the outcome and vs the naive forecast) for the same selection; None when hidden."""
+    keuze = keuze.met_categorieen(engine)
     if not _allowed(engine, scope, replace(keuze, jaar=min(keuze.jaar, engine.info.peildatum.year))):
         return None
     inputs = _inputs(engine, scope, keuze)
@@ -242,7 +235,7 @@ def prognose_band(fc: prognose.Forecast, begroting: float | None = None) -> pl.D
 # --- Iv3 taakvelden ------------------------------------------------------------------------
 
 
-def taakveld_reeksen(engine: Engine) -> dict[str, list[str]]:
+def taakveld_reeksen(engine: Engine, scope: Scope | None = None) -> dict[str, list[str]]:
     """Per pre-2023 taakveld (6.72, 6.82) the taakvelden from 2023 that continue it (iv3_taakvelden.reeks)."""
     if "iv3_taakvelden" not in engine.info.tables:
         return {}
