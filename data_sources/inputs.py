@@ -16,11 +16,11 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from data_sources.problems import InputError, Problems
+from data_sources.readers import read_toml
 from data_sources.registry import SOURCE_KEYS
 
 GEMEENTE_CODE = re.compile(r"GM\d{4}")
@@ -57,18 +57,9 @@ def load(path: Path, gemeente_override: str | None = None) -> Inputs:
     if not path.is_file():
         problems.add(shown, "bestand niet gevonden", expected="het pad naar een inputs.toml")
         raise InputError(problems)
-    try:
-        doc = tomllib.loads(path.read_text(encoding="utf-8"))
-    except UnicodeDecodeError as e:
-        problems.add(shown, f"geen UTF-8-tekst (byte {e.start})", expected="een TOML-bestand in UTF-8")
-        raise InputError(problems) from None
-    except tomllib.TOMLDecodeError as e:
-        m = re.search(r"\(at line (\d+), column (\d+)\)", str(e))
-        line = int(m.group(1)) if m else None
-        col = f"teken {m.group(2)}" if m else None
-        msg = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(e))
-        problems.add(shown, f"geen geldige TOML: {msg}", line=line, column=col, expected="TOML zoals in README (gemeente = \"GM0193\" en per bron files = [...])")
-        raise InputError(problems) from None
+    doc = read_toml(path, problems, 'TOML zoals in README (gemeente = "GM0193" en per bron files = [...])')
+    if doc is None:
+        raise InputError(problems)
 
     gemeente = gemeente_override or doc.get("gemeente")
     if not isinstance(gemeente, str):
