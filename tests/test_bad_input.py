@@ -149,10 +149,10 @@ CASES = [
          ("TypedDataSet.json", "te diep genest")),
     Case("a number of 5.000 digits", "cbs_kwb", "cbs/kwb/85984NED/TypedDataSet.json", _first_number(b"9" * 5000),
          ("TypedDataSet.json:", "getal met te veel cijfers")),
-    Case("NaN in a GeoJSON", "geo_buurten", "geo/buurten_zwolle_schematisch.geojson", _first_coordinate_nan,
-         ("buurten_zwolle_schematisch.geojson:", "NaN", "geen geldige JSON")),
-    Case("GeoJSON with millions of coordinates, over the size limit", "geo_buurten", "geo/buurten_zwolle_schematisch.geojson", _buurt_with_points(50_000),
-         ("buurten_zwolle_schematisch.geojson", "JSON-bestand is te groot", "ogr2ogr"), limits={"data_sources.readers.MAX_JSON_BYTES": 1_000_000}),
+    Case("NaN in a GeoJSON", "geo_buurten", "geo/buurten_zwolle.geojson", _first_coordinate_nan,
+         ("buurten_zwolle.geojson:", "NaN", "geen geldige JSON")),
+    Case("GeoJSON with millions of coordinates, over the size limit", "geo_buurten", "geo/buurten_zwolle.geojson", _buurt_with_points(50_000),
+         ("buurten_zwolle.geojson", "JSON-bestand is te groot", "ogr2ogr"), limits={"data_sources.readers.MAX_JSON_BYTES": 1_000_000}),
 ]
 
 
@@ -231,7 +231,7 @@ def test_bad_inputs_toml_is_exit_2(tmp_path, capsys, text, expected):
 
 def test_a_buurt_of_hundreds_of_thousands_of_points_is_read_and_stored_small(demo_inputs, tmp_path):
     """Millions of coordinates are not bad input as such: within the size limit the shape is simplified."""
-    case = Case("detailed buurt", "geo_buurten", "geo/buurten_zwolle_schematisch.geojson", _buurt_with_points(300_000), ())
+    case = Case("detailed buurt", "geo_buurten", "geo/buurten_zwolle.geojson", _buurt_with_points(300_000), ())
     toml = _setup(demo_inputs, tmp_path, case)
     loaded, problems = read_all(inputs.load(toml), progress=lambda m: None)
     assert not problems, problems.lines()
