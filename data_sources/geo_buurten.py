@@ -286,8 +286,8 @@ SOURCE = Source(
         "Grenzen van de buurten van de gemeente als GeoJSON (WGS84 of RD New), gekoppeld aan CBS-buurtcodes; "
         "wijken zijn samengevoegd uit hun buurten. Voor de kaarten in de app."
     ),
-    publisher="CBS / PDOK (wijk- en buurtkaart) of gemeente Zwolle (eigen buurtkaart)",
-    owner="Geo-informatie, gemeente Zwolle",
+    publisher="CBS / PDOK (wijk- en buurtkaart) of gemeente {gemeente} (eigen buurtkaart)",
+    owner="Geo-informatie, gemeente {gemeente}",
     steward="Databrigade",
     licence="CC BY 4.0 voor de CBS wijk- en buurtkaart; een eigen gemeentelijke kaart: zie de gemeente",
     refresh="jaarlijks, bij een nieuwe buurtindeling",

@@ -8,7 +8,9 @@ files = ["politie/47018NED_2023.csv"]   # relative to this file, or absolute
 ```
 Every source is optional. Extra keys in a source table are passed to its reader as options.
 Optional top-level keys: `peildatum = 2026-11-01` (the date the exports were taken; default: the
-day of the build) and `demo = true` (written by the demo generator, shown as such in the app).
+day of the build), `demo = true` (written by the demo generator, shown as such in the app) and
+`instellingen = "pad.toml"` (the settings file of the gemeente, relative to this file; default:
+data_sources/gemeenten/<gemeente>.toml, see data_sources/instellingen.py).
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ class Inputs:
     sources: dict[str, SourceInput]
     peildatum: dt.date | None = None
     demo: bool = False
+    instellingen: Path | None = None  # chosen settings file; None: data_sources/gemeenten/<gemeente>.toml
 
     def all_files(self) -> list[Path]:
         return [f for s in self.sources.values() for f in s.files]
@@ -78,9 +81,19 @@ def load(path: Path, gemeente_override: str | None = None) -> Inputs:
         demo = False
 
     base = path.parent
+    instellingen = doc.get("instellingen")
+    if instellingen is not None:
+        if not isinstance(instellingen, str) or not instellingen.strip():
+            problems.add(shown, "instellingen is geen pad", column="instellingen", value=instellingen, expected='instellingen = "gemeenten/GM0193.toml"')
+            instellingen = None
+        else:
+            instellingen = Path(instellingen) if Path(instellingen).is_absolute() else base / instellingen
+            if not instellingen.is_file():
+                problems.add(shown, f"instellingenbestand niet gevonden: {instellingen}", column="instellingen",
+                             expected="een bestaand TOML-bestand (pad relatief aan inputs.toml of absoluut), of de regel weglaten")
     sources: dict[str, SourceInput] = {}
     for key, value in doc.items():
-        if key in ("gemeente", "peildatum", "demo"):
+        if key in ("gemeente", "peildatum", "demo", "instellingen"):
             continue
         if key not in SOURCE_KEYS:
             close = difflib.get_close_matches(key, SOURCE_KEYS, n=1)
@@ -107,4 +120,4 @@ def load(path: Path, gemeente_override: str | None = None) -> Inputs:
         sources[key] = SourceInput(key=key, files=tuple(resolved), options=options)
     if problems:
         raise InputError(problems)
-    return Inputs(path=path, gemeente=gemeente, sources=sources, peildatum=peildatum, demo=demo)
+    return Inputs(path=path, gemeente=gemeente, sources=sources, peildatum=peildatum, demo=demo, instellingen=instellingen)

@@ -185,8 +185,8 @@ SOURCE = Source(
         "jeugdige (gepseudonimiseerd), buurt, productcategorie en -code, aanbieder, verwijzer, periode, "
         "omvang en tarief. Basis voor het aantal jeugdigen met jeugdhulp, trajecten, doorlooptijden en gebruik per buurt."
     ),
-    publisher="Gemeente Zwolle",
-    owner="Gemeente Zwolle, beleidsveld Jeugd",
+    publisher="Gemeente {gemeente}",
+    owner="Gemeente {gemeente}, beleidsveld Jeugd",
     steward="Informatievoorziening Sociaal Domein (functioneel beheer jeugdregistratie)",
     licence="Intern; niet openbaar (gepseudonimiseerde persoonsgegevens)",
     refresh="maandelijks",
