@@ -19,9 +19,10 @@ from typing import Annotated, Literal, Union
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
+from metrics.manifest import ROLE_NAMES
 from metrics.tables import TABLES
 
-Role = Literal["databrigade", "sociaal_domein", "ruimte", "wijkmanager", "gast"]
+Role = Literal[ROLE_NAMES]  # the roles of manifest.toml
 Format = Literal["aantal", "decimaal", "euro", "euro_exact", "procent", "percentage", "dagen", "werkdagen", "index"]
 Disclosure = Literal["persons", "amount", "none"]
 Domain = Literal["algemeen", "jeugd", "wonen", "veiligheid"]

@@ -10,7 +10,7 @@ from babel.dates import get_month_names
 import metrics
 from metrics.jeugd import drivers, jeugdzorg, prognose
 from metrics import format as fmt
-from ui import charts, components, layout, maps
+from ui import charts, components, frames, layout, maps
 
 (
     lasten,
@@ -268,14 +268,11 @@ else:
         bg_total = p.engine.query(begroting, where=keuze.where(begroting, periode=False), scope=p.scope)["waarde"][0]
     band = jeugdzorg.prognose_band(fc, bg_total)
     factor, eenheid = unit(band["hoog"].to_list() + band["prognose"].to_list())
-    shown = band.with_columns(
-        maand_tekst=pl.col("maand").map_elements(lambda d: fmt.month(d.year, d.month), return_dtype=pl.String),
-        gedeclareerd_tekst=pl.col("gedeclareerd").map_elements(lambda v: fmt.value(lasten, v), return_dtype=pl.String),
-        prognose_tekst=pl.col("prognose").map_elements(lambda v: fmt.value(lasten, v), return_dtype=pl.String),
-        marge_tekst=pl.struct("laag", "hoog").map_elements(
-            lambda r: f"{fmt.value(lasten, r['laag'])} – {fmt.value(lasten, r['hoog'])}" if r["laag"] is not None else fmt.MISSING,
-            return_dtype=pl.String,
-        ),
+    shown = frames.column(band, "maand_tekst", "maand", lambda d: fmt.month(d.year, d.month))
+    shown = frames.column(shown, "gedeclareerd_tekst", "gedeclareerd", lambda v: fmt.value(lasten, v))
+    shown = frames.column(shown, "prognose_tekst", "prognose", lambda v: fmt.value(lasten, v))
+    shown = frames.column(
+        shown, "marge_tekst", ["laag", "hoog"], lambda lo, hi: f"{fmt.value(lasten, lo)} – {fmt.value(lasten, hi)}" if lo is not None else fmt.MISSING
     )
     shown = scaled(shown, factor, *(c for c in ("gedeclareerd", "prognose", "laag", "hoog", "begroting") if c in band.columns))
     long = []
@@ -311,10 +308,10 @@ else:
         + (" De begroting naar rato is de actuele begroting × maand / 12." if "begroting" in shown.columns else "")
     )
     st.markdown(prognose.describe(fc))
-    per_maand = fc.months.select(
-        pl.col("month").map_elements(lambda d: fmt.month(d.year, d.month), return_dtype=pl.String).alias(prognose.LABELS["month"]),
-        *(pl.col(c).map_elements(euro, return_dtype=pl.String).alias(prognose.LABELS[c]) for c in ("realised", "expected_lag", "expected_active", "total", "cumulative")),
-    )
+    per_maand = frames.column(fc.months, prognose.LABELS["month"], "month", lambda d: fmt.month(d.year, d.month))
+    for c in ("realised", "expected_lag", "expected_active", "total", "cumulative"):
+        per_maand = frames.column(per_maand, prognose.LABELS[c], c, euro)
+    per_maand = per_maand.select(prognose.LABELS[c] for c in ("month", "realised", "expected_lag", "expected_active", "total", "cumulative"))
     with st.expander("Prognose per zorgmaand (tabel)"):
         components.text_table(per_maand, f"Prognose {jaar} per zorgmaand", key="prognose-per-maand")
 
@@ -327,13 +324,10 @@ else:
     else:
         samenvatting = prognose.summary(bt)
         moment = lambda c: f"eind {MAANDEN[c]}"  # noqa: E731
-        tabel = samenvatting.select(
-            pl.col("checkpoint").map_elements(moment, return_dtype=pl.String).alias("Prognose gemaakt"),
-            pl.format("{}–{}", "first_year", "last_year").alias("Getoetste jaren"),
-            pl.col("mape").map_elements(lambda v: fmt.number(v / 100, "procent"), return_dtype=pl.String).alias("Gemiddelde afwijking prognose"),
-            pl.col("naive_mape").map_elements(lambda v: fmt.number(v / 100, "procent"), return_dtype=pl.String).alias("Gemiddelde afwijking doortrekking"),
-            pl.col("max_abs_error").map_elements(lambda v: fmt.number(v / 100, "procent"), return_dtype=pl.String).alias("Grootste afwijking prognose"),
-        )
+        tabel = frames.column(samenvatting, "Prognose gemaakt", "checkpoint", moment).with_columns(pl.format("{}–{}", "first_year", "last_year").alias("Getoetste jaren"))
+        for c, naam in (("mape", "Gemiddelde afwijking prognose"), ("naive_mape", "Gemiddelde afwijking doortrekking"), ("max_abs_error", "Grootste afwijking prognose")):
+            tabel = frames.column(tabel, naam, c, lambda v: fmt.number(v / 100, "procent"))
+        tabel = tabel.select("Prognose gemaakt", "Getoetste jaren", "Gemiddelde afwijking prognose", "Gemiddelde afwijking doortrekking", "Grootste afwijking prognose")
         cols = st.columns(len(samenvatting))
         for col, r in zip(cols, samenvatting.iter_rows(named=True)):
             col.metric(
@@ -347,15 +341,13 @@ else:
             )
         st.markdown(prognose.explain(bt))
         components.text_table(tabel, "Backtest prognose samenvatting", key="backtest-samenvatting")
-        detail = bt.sort("year", "checkpoint").select(
-            pl.col("year").cast(pl.String).alias("Jaar"),
-            pl.col("checkpoint").map_elements(moment, return_dtype=pl.String).alias("Prognose gemaakt"),
-            pl.col("actual").map_elements(euro, return_dtype=pl.String).alias("Uitkomst"),
-            pl.col("forecast").map_elements(euro, return_dtype=pl.String).alias("Prognose"),
-            pl.col("error_pct").map_elements(lambda v: pct(v / 100), return_dtype=pl.String).alias("Afwijking prognose"),
-            pl.col("naive").map_elements(euro, return_dtype=pl.String).alias("Doortrekking"),
-            pl.col("naive_error_pct").map_elements(lambda v: pct(v / 100), return_dtype=pl.String).alias("Afwijking doortrekking"),
-        )
+        detail = frames.column(bt.sort("year", "checkpoint"), "Jaar", "year", str)
+        detail = frames.column(detail, "Prognose gemaakt", "checkpoint", moment)
+        for c, naam in (("actual", "Uitkomst"), ("forecast", "Prognose"), ("naive", "Doortrekking")):
+            detail = frames.column(detail, naam, c, euro)
+        for c, naam in (("error_pct", "Afwijking prognose"), ("naive_error_pct", "Afwijking doortrekking")):
+            detail = frames.column(detail, naam, c, lambda v: pct(v / 100))
+        detail = detail.select("Jaar", "Prognose gemaakt", "Uitkomst", "Prognose", "Afwijking prognose", "Doortrekking", "Afwijking doortrekking")
         with st.expander("Backtest per jaar (tabel)"):
             components.text_table(detail, "Backtest prognose per jaar", key="backtest-per-jaar")
 
@@ -452,19 +444,19 @@ def effecten_chart(frame: pl.DataFrame, dim: str, title: str) -> alt.LayerChart 
     )
     long = pl.concat(
         [
-            usable.select(
+            frames.column(usable, "tekst", e, drivers.signed_euro).select(
                 pl.col(f"{dim}_label").alias("groep"),
                 pl.lit(drivers.LABELS[e]).alias("oorzaak"),
                 (pl.col(e) / factor).alias("bedrag"),
-                pl.col(e).map_elements(drivers.signed_euro, return_dtype=pl.String).alias("tekst"),
+                "tekst",
             )
             for e in drivers.EFFECTS
         ]
     )
-    totals = usable.select(
+    totals = frames.column(usable, "tekst", "verschil", drivers.signed_euro).select(
         pl.col(f"{dim}_label").alias("groep"),
         (pl.col("verschil") / factor).alias("bedrag"),
-        pl.col("verschil").map_elements(drivers.signed_euro, return_dtype=pl.String).alias("tekst"),
+        "tekst",
     )
     y = alt.Y("groep:N", title=None, sort=order, axis=alt.Axis(labelLimit=260))
     bars = (
@@ -504,9 +496,9 @@ def taakveld_tab() -> None:
     reeks_van = {r["taakveld"]: r["taakveld_reeks"] for r in p.engine.query(lasten, by=["taakveld", "taakveld_reeks"], scope=p.scope).iter_rows(named=True)}
     trend = trend.filter((pl.col("jaar") <= laatste_vol) & ~pl.col("geheim")).with_columns(
         reeks=pl.col("taakveld").replace_strict(reeks_van, default=None, return_dtype=pl.String),
-        tekst=pl.col("waarde").map_elements(lambda v: fmt.value(lasten, v), return_dtype=pl.String),
         naam=pl.format("{} {}", "taakveld", "taakveld_label"),
     )
+    trend = frames.column(trend, "tekst", "waarde", lambda v: fmt.value(lasten, v))
     reeks_labels = {m.code: m.label for m in metrics.DIMENSIONS["taakveld_reeks"].members}
     cols = st.columns(2)
     for col, reeks in zip(cols, ("6.72", "6.82")):
@@ -564,10 +556,8 @@ def aanbieder_tab() -> None:
     top10 = per_aanbieder.filter(~pl.col("geheim")).sort("waarde", descending=True).head(10)
     if top10.height:
         factor, eenheid = unit(top10["waarde"].to_list())
-        top10 = top10.with_columns(
-            tekst=pl.col("waarde").map_elements(lambda v: fmt.value(lasten, v), return_dtype=pl.String),
-            aandeel_tekst=pl.col("aandeel").map_elements(lambda v: fmt.number(v, "procent") if v is not None else fmt.MISSING, return_dtype=pl.String),
-        )
+        top10 = frames.column(top10, "tekst", "waarde", lambda v: fmt.value(lasten, v))
+        top10 = frames.column(top10, "aandeel_tekst", "aandeel", lambda v: fmt.number(v, "procent") if v is not None else fmt.MISSING)
         bars = (
             alt.Chart(scaled(top10, factor, "waarde"))
             .mark_bar()
@@ -589,10 +579,8 @@ def aanbieder_tab() -> None:
 
 def verwijzer_tab() -> None:
     per_verwijzer = p.engine.query(lasten, by=["verwijzer"], where=where, scope=p.scope, compare=["aandeel"])
-    shown_v = per_verwijzer.filter(~pl.col("geheim")).with_columns(
-        tekst=pl.col("waarde").map_elements(lambda v: fmt.value(lasten, v), return_dtype=pl.String),
-        aandeel_tekst=pl.col("aandeel").map_elements(lambda v: fmt.number(v, "procent") if v is not None else fmt.MISSING, return_dtype=pl.String),
-    )
+    shown_v = frames.column(per_verwijzer.filter(~pl.col("geheim")), "tekst", "waarde", lambda v: fmt.value(lasten, v))
+    shown_v = frames.column(shown_v, "aandeel_tekst", "aandeel", lambda v: fmt.number(v, "procent") if v is not None else fmt.MISSING)
     if shown_v.height:
         factor, eenheid = unit(shown_v["waarde"].to_list())
         bars = (
@@ -643,11 +631,9 @@ for m, naam in ((gestart, "Instroom (gestart)"), (beeindigd, "Uitstroom (beëind
     f = p.engine.query(m, by=["jaar", "maand"], where=stroom_where, scope=p.scope)
     stromen.append(f.with_columns(reeks=pl.lit(naam)))
 stroom = pl.concat(stromen).filter((pl.col("jaar") < jaar) | (pl.col("maand") <= tm))
-stroom = stroom.with_columns(
-    datum=pl.date(pl.col("jaar"), pl.col("maand"), 1),
-    maand_tekst=pl.struct("jaar", "maand").map_elements(lambda r: fmt.month(r["jaar"], r["maand"]), return_dtype=pl.String),
-    tekst=pl.struct("waarde", "geheim").map_elements(lambda r: fmt.value(gestart, r["waarde"], geheim=r["geheim"]), return_dtype=pl.String),
-)
+stroom = stroom.with_columns(datum=pl.date(pl.col("jaar"), pl.col("maand"), 1))
+stroom = frames.column(stroom, "maand_tekst", ["jaar", "maand"], fmt.month)
+stroom = frames.column(stroom, "tekst", ["waarde", "geheim"], lambda v, g: fmt.value(gestart, v, geheim=g))
 left, right = st.columns(2)
 with left:
     flow_chart = (
@@ -664,10 +650,7 @@ with left:
     charts.show(flow_chart, f"Instroom en uitstroom per maand {jaar}")
 with right:
     per_maand_dt = p.engine.query(doorlooptijd, by=["maand"], where=where, scope=p.scope).filter(~pl.col("geheim") & pl.col("waarde").is_not_null())
-    per_maand_dt = per_maand_dt.with_columns(
-        datum=pl.date(pl.lit(jaar), pl.col("maand"), 1),
-        tekst=pl.col("waarde").map_elements(lambda v: fmt.value(doorlooptijd, v), return_dtype=pl.String),
-    )
+    per_maand_dt = frames.column(per_maand_dt.with_columns(datum=pl.date(pl.lit(jaar), pl.col("maand"), 1)), "tekst", "waarde", lambda v: fmt.value(doorlooptijd, v))
     dt_line = (
         alt.Chart(per_maand_dt)
         .mark_line(point=True)

@@ -7,7 +7,7 @@ import streamlit as st
 import metrics
 from metrics import format as fmt
 from metrics import meta
-from ui import charts, components, layout, maps, router
+from ui import charts, components, frames, layout, maps, router
 
 inwoners, woningen, inwoners_0_17, misdrijven_per_1000 = metrics.uses("kompas", "inwoners", "woningen", "inwoners_0_17", "misdrijven_per_1000")
 
@@ -49,10 +49,8 @@ if jaar is not None:
     per_wijk = p.engine.query(inwoners, by=["wijk"], where={"jaar": jaar}, scope=p.scope, compare=["vorig_jaar", "aandeel"])
     left, right = st.columns([3, 2])
     with left:
-        shown = per_wijk.with_columns(
-            pl.col("waarde").map_elements(lambda v: fmt.value(inwoners, v), return_dtype=pl.String).alias("inwoners_tekst"),
-            pl.col("aandeel").map_elements(lambda v: fmt.number(v, "procent"), return_dtype=pl.String).alias("aandeel_tekst"),
-        )
+        shown = frames.column(per_wijk, "inwoners_tekst", "waarde", lambda v: fmt.value(inwoners, v))
+        shown = frames.column(shown, "aandeel_tekst", "aandeel", lambda v: fmt.number(v, "procent"))
         bars = (
             alt.Chart(shown)
             .mark_bar()
@@ -112,4 +110,4 @@ else:
             ],
         }
     )
-    st.dataframe(overzicht, hide_index=True, width="stretch", height=38 + 35 * overzicht.height)
+    st.dataframe(frames.arrow(overzicht), hide_index=True, width="stretch", height=38 + 35 * overzicht.height)

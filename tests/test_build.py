@@ -154,17 +154,10 @@ def test_many_problems_are_capped_at_20_per_file_with_a_count(tmp_path):
     assert "en nog" in r.stderr
 
 
-@pytest.mark.parametrize("delay", [0.0, 0.05, 0.3])
-def test_killed_build_leaves_the_old_warehouse_untouched(tmp_path, delay):
-    db = tmp_path / "w.duckdb"
-    small = tmp_path / "small"
-    small.mkdir()
-    assert _cli("build", "--inputs", str(_inputs(small)), "--db", str(db)).returncode == 0
-    before = _sha(db)
-
+def _start_big_build(tmp_path: Path, db: Path) -> tuple[subprocess.Popen, float]:
+    """Start a build of about 400,000 rows; return it once its .building file exists, with the time."""
     big = tmp_path / "big"
-    big.mkdir()
-    # About 400,000 rows: long enough to be caught while writing and checking.
+    big.mkdir(exist_ok=True)
     toml = _inputs(big, years=range(1900, 2024), soorten=tuple(f"1.{i}.{j}" for i in range(1, 9) for j in range(1, 6)))
     proc = subprocess.Popen([sys.executable, "-m", "data_sources", "build", "--inputs", str(toml), "--db", str(db)], cwd=ROOT, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 120
@@ -172,7 +165,29 @@ def test_killed_build_leaves_the_old_warehouse_untouched(tmp_path, delay):
         if proc.poll() is not None or time.monotonic() > deadline:
             pytest.fail("the build finished before it could be killed: make the input bigger")
         time.sleep(0.005)
-    time.sleep(delay)
+    return proc, time.monotonic()
+
+
+@pytest.fixture(scope="module")
+def writing_seconds(tmp_path_factory) -> float:
+    """How long the big build writes (from its .building file to done) on this machine: the kills
+    below happen at fractions of it, so they land mid-build on a fast or a slow machine alike."""
+    tmp = tmp_path_factory.mktemp("measure")
+    proc, t0 = _start_big_build(tmp, tmp / "w.duckdb")
+    assert proc.wait(180) == 0
+    return time.monotonic() - t0
+
+
+@pytest.mark.parametrize("fraction", [0.0, 0.1, 0.6])
+def test_killed_build_leaves_the_old_warehouse_untouched(tmp_path, fraction, writing_seconds):
+    db = tmp_path / "w.duckdb"
+    small = tmp_path / "small"
+    small.mkdir()
+    assert _cli("build", "--inputs", str(_inputs(small)), "--db", str(db)).returncode == 0
+    before = _sha(db)
+
+    proc, _ = _start_big_build(tmp_path, db)
+    time.sleep(fraction * writing_seconds)
     assert proc.poll() is None, "the build finished before it could be killed: make the input bigger"
     proc.send_signal(signal.SIGKILL)
     proc.wait()

@@ -7,12 +7,18 @@ tooltips read 1.234,5 and "maart", not 1,234.5 and "March".
 
 from __future__ import annotations
 
+import json
 import re
+import subprocess
+import sys
 from collections.abc import Callable
 
 import altair as alt
+import polars as pl
 import streamlit as st
 import vl_convert as vlc
+
+from ui import frames
 
 # Colour-blind-safe categorical palette (Okabe-Ito, darkened where needed for contrast on white).
 PALETTE = ["#1D5C8C", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#8C6D1F", "#5A6B7B"]
@@ -44,11 +50,36 @@ def _theme() -> alt.theme.ThemeConfig:
 
 
 def png(chart: alt.TopLevelMixin) -> bytes:
-    """The chart as a PNG, rendered by vl-convert with the same theme and locale as on screen."""
+    """The chart as a PNG, rendered by vl-convert with the same theme and locale as on screen.
+
+    Rendered in a child process: vl-convert holds the GIL for the whole render (0.2 s and more),
+    which would freeze every other session of the server, health check included."""
     spec = chart.to_dict()
     spec.setdefault("config", {}).setdefault("locale", LOCALE)
     spec.setdefault("background", "white")
-    return vlc.vegalite_to_png(spec, scale=2)
+    done = subprocess.run(
+        [sys.executable, "-c", _RENDER],
+        input=json.dumps(spec).encode("utf-8"),
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise RuntimeError("PNG maken mislukt: " + done.stderr.decode("utf-8", "replace")[-500:])
+    return done.stdout
+
+
+_RENDER = "import json, sys, vl_convert; sys.stdout.buffer.write(vl_convert.vegalite_to_png(json.load(sys.stdin), scale=2))"
+
+
+def _plain_data(chart) -> None:
+    """Replace polars data anywhere in the chart by a pyarrow Table (see ui.frames: why)."""
+    if isinstance(getattr(chart, "data", None), pl.DataFrame):
+        chart.data = frames.arrow(chart.data)
+    for part in ("layer", "hconcat", "vconcat", "concat"):
+        subs = getattr(chart, part, None)
+        for sub in subs if isinstance(subs, list) else ():
+            _plain_data(sub)
 
 
 def _slug(text: str) -> str:
@@ -57,6 +88,7 @@ def _slug(text: str) -> str:
 
 def show(chart: alt.TopLevelMixin, name: str, *, key: str | None = None) -> None:
     """Draw the chart full width, with a 'Download als PNG' button under it."""
+    _plain_data(chart)
     st.altair_chart(chart, width="stretch")
     render: Callable[[], bytes] = lambda: png(chart)  # rendered only when clicked
     st.download_button(

@@ -15,6 +15,7 @@ import streamlit as st
 import metrics
 from metrics import format as fmt
 from metrics.declarations import Metric
+from ui import frames
 
 
 def definition(m: Metric) -> str:
@@ -54,7 +55,7 @@ def _slug(text: str) -> str:
 def table(m: Metric, frame: pl.DataFrame, name: str, *, key: str | None = None, height: int | str = "auto") -> None:
     """A query result as a table in Dutch notation, with CSV and Excel downloads of the same text."""
     shown = fmt.display_frame(m, frame)
-    st.dataframe(shown, hide_index=True, width="stretch", height=height)
+    st.dataframe(frames.arrow(shown), hide_index=True, width="stretch", height=height)
     key = key or _slug(name)
     left, right, _ = st.columns([1, 1, 6])
     with left:
@@ -75,7 +76,7 @@ def text_table(frame: pl.DataFrame, name: str, *, key: str | None = None, height
     """A table already in display form (Dutch headers, formatted text), with CSV and Excel downloads
     of the same text: for tables that combine several metrics. Format the cells with metrics.format."""
     shown = frame.with_columns(pl.all().cast(pl.String))
-    st.dataframe(shown, hide_index=True, width="stretch", height=height)
+    st.dataframe(frames.arrow(shown), hide_index=True, width="stretch", height=height)
     key = key or _slug(name)
     left, right, _ = st.columns([1, 1, 6])
     with left:
@@ -91,19 +92,13 @@ def text_table(frame: pl.DataFrame, name: str, *, key: str | None = None, height
     with right:
         st.download_button(
             "Excel",
-            data=lambda: _excel(shown, name),
+            data=lambda: fmt.excel_text(shown, name),
             file_name=f"{key}.xlsx",
             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             icon=":material/table:",
             on_click="ignore",
             key=f"xlsx-{key}",
         )
-
-
-def _excel(frame: pl.DataFrame, name: str) -> bytes:
-    buffer = io.BytesIO()
-    frame.write_excel(buffer, worksheet=re.sub(r"[\[\]:*?/\\]", " ", name)[:31], autofit=True)
-    return buffer.getvalue()
 
 
 def unavailable(engine: metrics.Engine, *ms: Metric) -> bool:

@@ -23,10 +23,10 @@ from metrics.declarations import (
     SemanticModel,
     Span,
 )
-from metrics.definitions import JEUGD
+from metrics.definitions import JEUGD, JEUGD_BEGROTING
 
 # The budget is set for the gemeente as a whole, so it has no meaning inside one wijk.
-_BUDGET_ROLES = ("databrigade", "sociaal_domein")
+_BUDGET_ROLES = JEUGD_BEGROTING
 
 OWNER = "Team Jeugd, sociaal domein (controller Jeugd)"
 
