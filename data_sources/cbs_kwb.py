@@ -190,7 +190,7 @@ SOURCE = Source(
         "Alle gemeenten voor vergelijking, wijken en buurten van de eigen gemeente."
     ),
     publisher="CBS",
-    owner="Team Onderzoek en Statistiek (gemeente Zwolle); bron CBS",
+    owner="Team Onderzoek en Statistiek (gemeente {gemeente}); bron CBS",
     steward="Databrigade",
     licence="CC BY 4.0",
     refresh="jaarlijks, met aanvullingen in de loop van het jaar",

@@ -112,8 +112,8 @@ _ALL = (
             "jeugdarts",
             "gecertificeerde instelling",
             "medisch specialist",
-            "rechter/OvJ",
-            "geen verwijzer",
+            "zelfverwijzer/geen verwijzer",
+            "rechter/OvJ/functionaris JJI",
         ),
     ),
     Dimension(
