@@ -27,10 +27,12 @@ On top, what readers are used to (CBS practice for zorg figures):
   multiple of 5; a shown count is never below 10, and a count of 0-7 (trajecten, aanbieders) is
   geheim like a group of 0-7 persons;
 - amounts (euros, and days of duration): perturbed by V x max(m x largest contribution, floor),
-  with m = 10%, the floor € 2.500 for euros (0 for days) and |V| between 0.5 and 1.5 drawn from
+  with m = 10%, the floor € 5.000 for euros (0 for days) and |V| between 0.5 and 1.5 drawn from
   the cell key (random sign, no mass near 0: no shown amount is ever exact); euros are then
   rounded to € 1.000. The largest contribution is the largest total of one person in the cell:
-  that is whom an amount could give away;
+  that is whom an amount could give away. The floor sets how often a difference of two shown
+  amounts lands near a hidden one by chance: about € 500 / floor (10%), without the reader
+  being able to tell; the price is that a group of 8 with € 20.000 reads € 15.000-€ 28.000;
 - means (doorlooptijd, duur) are the perturbed sum divided by the number of values: the sum is
   never shown, so neither it nor the count can be read back from the mean; ratios of metrics
   (kosten per jeugdige) divide the protected values as shown;
@@ -74,7 +76,7 @@ class CellKey:
     max_noise: int = 2  # D: counts move at most this much before rounding
     variance: float = 1.05  # V: variance of the count noise
     share: float = 0.10  # m: amount noise relative to the largest contribution
-    floor: float = 2_500.0  # smallest noise scale for euros
+    floor: float = 5_000.0  # smallest noise scale for euros (see the module docstring)
     euro_base: float = 1_000.0  # shown euros are rounded to this
     salt: str = ""
 

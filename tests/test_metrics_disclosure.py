@@ -91,7 +91,7 @@ def test_amounts_geheim_rounded_and_never_exact(cells, euro):
         if r["geheim"]:
             assert r["waarde"] is None
             continue
-        scale = max(0.1 * cell["grootste"], 2500.0 if euro else 0.0)
+        scale = max(0.1 * cell["grootste"], 5000.0 if euro else 0.0)
         moved = abs(r["waarde"] - cell["waarde"])
         rounding = 500.0 if euro else 0.0
         assert 0.5 * scale - rounding - 1e-6 <= moved <= 1.5 * scale + rounding + 1e-6

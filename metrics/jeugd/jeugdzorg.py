@@ -316,9 +316,12 @@ def prognose_band(fc: prognose.Forecast, begroting: float | None = None) -> pl.D
     m = fc.months.sort("month")
     p = fc.peildatum.year * 12 + fc.peildatum.month - 1
     month_index = pl.col("month").dt.year() * 12 + pl.col("month").dt.month() - 1
+    # Under disclosure control a month's declared amount can be geheim (None): the cumulative
+    # declared amount is then unknown from that month on, and counts as not in for the band.
+    unknown = pl.col("realised").is_null().cast(pl.Int8).cum_max().cast(pl.Boolean)
     m = m.with_columns(
-        gedeclareerd=pl.when(month_index <= p).then(pl.col("realised").cum_sum()).otherwise(None),
-        onzeker=pl.col("cumulative") - pl.col("realised").cum_sum(),
+        gedeclareerd=pl.when((month_index <= p) & ~unknown).then(pl.col("realised").cum_sum()).otherwise(None),
+        onzeker=pl.col("cumulative") - pl.col("realised").fill_null(0.0).cum_sum(),
     )
     open_total = fc.total - fc.realised
     low_gap = (fc.total - fc.low) if fc.low is not None else None
