@@ -45,7 +45,13 @@ class DerivedContext:
     gemeente: str
     peildatum: dt.date
     engine: "Engine"
-    scope: Scope  # who asks: role (disclosure control) and wijken
+    # Who asks: role (disclosure control) and wijken. None (a function called outside the
+    # engine, as in tests): the Databrigade within `wijken`, without disclosure control.
+    scope: Scope | None = None
+
+    def __post_init__(self) -> None:
+        if self.scope is None:
+            object.__setattr__(self, "scope", Scope(role="databrigade", wijken=self.wijken))
 
     @property
     def protected(self) -> bool:
@@ -81,7 +87,7 @@ class DerivedContext:
         if not self.protected:
             value = pl.col("waarde") / pl.col("n") if kind == "mean" else pl.col("waarde")
             return frame.select(*keys, value.cast(pl.Float64).alias("waarde"), geheim=pl.lit(False))
-        exempt = self.scope.wijken is None and all(d in TIME_DIMENSIONS for d in (*self.where, *keys))
+        exempt = euro and kind == "sum" and self.scope.wijken is None and all(d in TIME_DIMENSIONS for d in (*self.where, *keys))
         protected = protect(frame, {"count_distinct": "count", "sum": "amount", "mean": "mean"}[kind], euro=euro, exempt=exempt, params=self.engine.params)
         return protected.select(*keys, "waarde", "geheim")
 

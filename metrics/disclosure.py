@@ -36,9 +36,10 @@ On top, what readers are used to (CBS practice for zorg figures):
 - means (doorlooptijd, duur) are the perturbed sum divided by the number of values: the sum is
   never shown, so neither it nor the count can be read back from the mean; ratios of metrics
   (kosten per jeugdige) divide the protected values as shown;
-- amounts about the gemeente as a whole, split by period only (no wijk, soort, aanbieder or other
-  filter), are exact: they are published in the jaarrekening anyway, and the forecast of the
-  gemeente's spending must stay usable for its budget holder. Counts are always protected.
+- euro amounts about the gemeente as a whole, split by period only (no wijk, soort, aanbieder or
+  other filter), are exact: they are published in the jaarrekening anyway, and the forecast of
+  the gemeente's spending must stay usable for its budget holder. Counts and means are always
+  protected.
 
 Everything here is pure polars (no SQL, no Python callbacks): the engine feeds it cells with
 `waarde`, `personen`, `sleutel` (the cell key as an integer below 2**48) and, for amounts,
@@ -177,7 +178,8 @@ def protect(
     sees (null when hidden) and adds `geheim`; drops the helper columns.
 
     count: waarde is a count (persons, trajecten): perturbed, rounded, at least `min_shown`.
-    amount: waarde is a sum: perturbed and, when `euro`, rounded; `exempt` rows keep their value.
+    amount: waarde is a sum: perturbed and, when `euro`, rounded; `exempt` rows keep their value
+    (the engine exempts euro amounts about the gemeente as a whole only).
     mean: waarde is the sum and `n` the count: the perturbed sum divided by the count.
     """
     ck = fraction(pl.col("sleutel").fill_null(0))
@@ -195,8 +197,9 @@ def protect(
         else:
             # The protected sum over the number of values: the sum is never shown, so the mean
             # does not give the count away, and it stays readable for a cell of 8 (perturbing the
-            # count as well would move a mean of 8 values by up to 25%).
-            shown = pl.when(exempt).then(pl.col("waarde")).otherwise(total) / pl.col("n")
+            # count as well would move a mean of 8 values by up to 25%). Never exempt: an exact
+            # mean of whole days times the candidate counts would single out the exact count.
+            shown = total / pl.col("n")
     helpers = [c for c in ("personen", "sleutel", "grootste", "n") if c in frame.columns]
     return frame.with_columns(
         waarde=pl.when(geheim).then(None).otherwise(shown).cast(pl.Float64),

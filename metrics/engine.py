@@ -33,6 +33,7 @@ from metrics.disclosure import PARAMETERS, CellKey, perturb, protect
 from metrics.errors import AccessDenied, InvalidQuery, Unavailable
 from metrics.roles import Scope
 from metrics.sql import Compiled, Request, compile_aggregate
+from metrics.tables import TABLES
 from metrics.warehouse import BuildInfo, Warehouse, build_info, run
 
 # Comparisons a query can add, in the order they are computed (index may use per_1000).
@@ -152,7 +153,7 @@ class Engine:
         """Does `scope` see the amounts of this selection of `metric` as they are? (A role without
         disclosure control, or the gemeente as a whole split by period only.)"""
         ask = self._ask(metric, (), where, scope, False)
-        return not ask.protected or bool(pl.select(self._exempt(ask))[0, 0])
+        return not ask.protected or (_euro(ask.metric) and bool(pl.select(self._exempt(ask))[0, 0]))
 
     def perturbed(self, metric: str, frame: pl.DataFrame, columns: list[str], *, where: dict, scope: Scope, tag: str) -> pl.DataFrame:
         """Estimates made from the records of one cell of `metric` (filters `where`, within `scope`),
@@ -164,7 +165,8 @@ class Engine:
         if not ask.protected:
             return frame
         stats = self._stats(ask).select("sleutel", "grootste")
-        out = perturb(frame.join(stats, how="cross"), columns, tag=tag, euro=_euro(ask.metric), exempt=self._exempt(ask), params=self.params)
+        euro = _euro(ask.metric)
+        out = perturb(frame.join(stats, how="cross"), columns, tag=tag, euro=euro, exempt=self._exempt(ask) if euro else False, params=self.params)
         return out.drop("sleutel", "grootste")
 
     def run_sql(self, sql: str, params: dict) -> pl.DataFrame:
@@ -270,10 +272,11 @@ class Engine:
             return frame.with_columns(geheim=pl.lit(False))
         frame = self._complete(ask, frame, {"personen": 0, "sleutel": 0, "grootste": 0.0, "n": 0})
         kind = {"count": "count", "count_distinct": "count", "sum": "amount", "mean": "mean"}[ask.metric.expression.kind]
-        return protect(frame, kind, euro=_euro(ask.metric), exempt=self._exempt(ask), params=self.params)
+        exempt = self._exempt(ask) if _euro(ask.metric) else False
+        return protect(frame, kind, euro=_euro(ask.metric), exempt=exempt, params=self.params)
 
     def _exempt(self, ask: _Ask) -> pl.Expr:
-        """Cells about the gemeente as a whole, split by period only: their amounts are exact."""
+        """Cells about the gemeente as a whole, split by period only: their euro amounts are exact."""
         if ask.scope.wijken is not None or any(d not in TIME_DIMENSIONS for d in ask.filters):
             return pl.lit(False)
         others = [d for d in ask.by if d not in TIME_DIMENSIONS]
@@ -342,8 +345,6 @@ class Engine:
             return self.run_sql("SELECT buurt_code AS buurt, wijk_code AS _wijk FROM buurten WHERE gemeente_code = $gemeente", g)
         lt = DIMENSIONS[d].labels
         if d != "jaar" and lt is not None and lt.table in self.info.tables:
-            from metrics.tables import TABLES
-
             sql = f"SELECT DISTINCT {lt.key} AS {d} FROM {lt.table}"
             if years and {"vanaf_jaar", "tot_jaar"} <= set(TABLES[lt.table]):
                 # A reference row valid in none of the years asked is structurally empty there.
@@ -448,7 +449,8 @@ class Engine:
             # under the metric's own tag; its range moves with it.
             stats = self._stats(self._sub(ask, metric=registry.get(e.noise))).select(*keys, "sleutel", "grootste")
             frame = frame.join(stats, on=keys, how="left", nulls_equal=True) if keys else frame.join(stats, how="cross")
-            frame = perturb(frame, numeric, tag=ask.metric.name, euro=_euro(ask.metric), exempt=self._exempt(ask), params=self.params)
+            euro = _euro(ask.metric)
+            frame = perturb(frame, numeric, tag=ask.metric.name, euro=euro, exempt=self._exempt(ask) if euro else False, params=self.params)
             frame = frame.drop("sleutel", "grootste")
         group = self._compute(self._sub(ask, metric=registry.get(e.group))).select(*keys, pl.col("geheim").alias("_groep_geheim"))
         frame = frame.join(group, on=keys, how="left", nulls_equal=True) if keys else frame.join(group, how="cross")

@@ -154,6 +154,8 @@ def test_gemeente_exempt_rows_keep_their_amount():
     assert out["waarde"][0] == 1234.5 and out["waarde"][1] != 1234.5
     counts = protect(frame([{"waarde": 1234.0, "personen": 1234, "sleutel": 99}]), "count", exempt=True)
     assert counts["waarde"][0] % 5 == 0  # counts are never exempt
+    mean = protect(cells, "mean", exempt=True)  # nor means: exact whole days x candidate counts give the count
+    assert mean["waarde"][0] != pytest.approx(1234.5 / 3)
 
 
 @pytest.mark.parametrize("value", [0, 1, 7])
