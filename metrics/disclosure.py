@@ -120,7 +120,8 @@ def tag_offset(tag: str) -> float:
 
 
 def fraction(sleutel: pl.Expr, tag: str | None = None) -> pl.Expr:
-    """The cell key as a number in [0, 1), shifted by a tag's offset when given."""
+    """The cell key as a number in [0, 1), shifted by a tag's offset when given (an estimate's
+    noise must differ from the cell's own, or showing both would give the difference exactly)."""
     ck = sleutel.cast(pl.Float64) / KEY_MODULUS
     if tag:
         ck = ck + tag_offset(tag)
@@ -219,6 +220,8 @@ def perturb(
     """Add one cell's noise, under a tag, to estimates derived from it (a forecast and its range):
     the columns move together, so a range stays a range around its value. The frame carries the
     cell's `sleutel` and `grootste`; rows that are `exempt` keep their values."""
+    if not tag:
+        raise ValueError("perturb: an estimate needs a tag of its own")
     ck = fraction(pl.col("sleutel").fill_null(0), tag)
     noise = amount_noise(ck, pl.col("grootste"), euro=euro, params=params)
     exempt = pl.lit(exempt) if isinstance(exempt, bool) else exempt

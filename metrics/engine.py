@@ -155,12 +155,18 @@ class Engine:
         ask = self._ask(metric, (), where, scope, False)
         return not ask.protected or (_euro(ask.metric) and bool(pl.select(self._exempt(ask))[0, 0]))
 
-    def perturbed(self, metric: str, frame: pl.DataFrame, columns: list[str], *, where: dict, scope: Scope, tag: str) -> pl.DataFrame:
+    def _perturbed(self, metric: str, frame: pl.DataFrame, columns: list[str], *, where: dict, scope: Scope, tag: str) -> pl.DataFrame:
         """Estimates made from the records of one cell of `metric` (filters `where`, within `scope`),
         such as the forecast of that selection per month, as `scope` may see them: with noise keyed
         by that cell and `tag` (one tag per kind of estimate, so each gets noise of its own), and
         rounded like the metric. Unchanged for roles without disclosure control, and for amounts
-        about the gemeente as a whole."""
+        about the gemeente as a whole.
+
+        For the library (metrics.jeugd), never for pages: given a known value it returns the
+        noise of that tag, so it must never be given the cell's own (empty) tag or be reachable
+        from a page."""
+        if not tag:
+            raise ValueError("een schatting krijgt ruis onder een eigen label, nooit de ruis van de cel zelf")
         ask = self._ask(metric, (), where, scope, False)
         if not ask.protected:
             return frame

@@ -174,6 +174,8 @@ def test_estimates_move_with_their_range_under_a_tag_of_their_own():
     assert 0.5 * 8000 - 500 <= abs(noise) <= 1.5 * 8000 + 500
     assert perturb(base, ["waarde"], tag="prognose", euro=True, exempt=True)["waarde"][0] == 500_000.0
     assert tag_offset("prognose") == tag_offset("prognose") != tag_offset("backtest")
+    with pytest.raises(ValueError):  # the cell's own noise: with a known input it would reveal it
+        perturb(base, ["waarde"], tag="", euro=True)
 
 
 def test_cbs_rounding():

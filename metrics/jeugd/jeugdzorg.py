@@ -236,7 +236,7 @@ def _estimate(engine: Engine, scope: Scope, where: dict, value: float | None, ta
     is done with a protected value afterwards cannot make it less safe)."""
     if value is None:
         return None
-    frame = engine.perturbed("lasten", pl.DataFrame({"x": [float(value)]}), ["x"], where=where, scope=scope, tag=tag)
+    frame = engine._perturbed("lasten", pl.DataFrame({"x": [float(value)]}), ["x"], where=where, scope=scope, tag=tag)
     return max(frame["x"][0], 0.0) if value >= 0 else frame["x"][0]
 
 
