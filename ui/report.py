@@ -502,7 +502,12 @@ class Report:
         table = Table(title)
         table.add(Column(DIMENSIONS[level].label, "text", frame[f"{level}_label"].to_list()))
         table.add(Column(fig.label or m.label, "number", frame[value].to_list(), number_format, frame["geheim"].to_list()))
-        self._chart(chart, title, table, description=(maps.SCHEMATIC_NOTE + " " if found[1] else "") + (description or ""))
+        self._chart(chart, title, table, description=" ".join(t for t in (maps.SCHEMATIC_NOTE if found[1] else "", self._map_source(), description or "") if t))
+
+    def _map_source(self) -> str:
+        sets = self.engine.datasets()
+        found = [p for k, p in zip(sets["key"].to_list(), sets["publisher"].to_list()) if k == "geo_buurten"] if sets.height else []
+        return f"Grenzen: {found[0]}." if found and found[0] else ""
 
     def parts(self, fig: Fig, by: str | None, *, parts: dict[str, str], total: str, title: str) -> None:
         """How a change splits into parts: per value of `by`, stacked parts with a tick at the

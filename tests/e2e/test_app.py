@@ -20,11 +20,12 @@ def test_kompas_shows_zwolle_with_numbers_a_chart_and_a_map(page, app_url):
     expect(tiles.first).to_be_visible()
     assert tiles.count() >= 3
     expect(page.get_by_test_id("stMetricValue").first).to_have_text("134.864")
-    # Two Altair charts (bars and the schematic map) actually drew their canvas/svg.
+    # Two Altair charts (bars and the map of the real buurt boundaries) actually drew their canvas/svg.
     charts = page.locator("[data-testid='stVegaLiteChart'] canvas, [data-testid='stVegaLiteChart'] svg")
     expect(charts.first).to_be_visible()
     assert charts.count() >= 2
-    expect(page.get_by_text("Schematische kaart: vlakken rond de echte buurtmiddelpunten")).to_be_visible()
+    expect(page.get_by_text("Grenzen: CBS / PDOK").first).to_be_visible()
+    expect(page.get_by_text("Schematische kaart")).to_have_count(0)
 
 
 def test_every_page_in_the_menu_opens(page, app_url):
