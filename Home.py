@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import access, layout, router
+from ui import access, audit, layout, router
 
 st.set_page_config(
     page_title="Datakompas · Gemeente Zwolle",
@@ -11,9 +11,14 @@ st.set_page_config(
     initial_sidebar_state="expanded",
 )
 
+if access.hosted():
+    audit.configure()
+
 try:
     user = access.current_user()
 except access.AccessError as e:
+    # Logged in, but no access (no role, or no usable roles file): a message and no data at all.
+    audit.event("denied", user=access.identity(), reason=e.reason)
     layout.access_denied(str(e))
     st.stop()
 

@@ -303,6 +303,11 @@ class Report:
         if largest_first and not first.is_empty():
             order = first.sort("waarde", descending=True, nulls_last=True).select(*by)
             keys = order.join(keys, on=by, how="left", nulls_equal=True).unique(subset=by, keep="first", maintain_order=True)
+        elif len(by) == 1 and by[0] in ("wijk", "buurt") and selection.own_wijken(self.engine):
+            # Own wijken first (wijkmanagers), the other wijken after them to compare with.
+            codes = keys[by[0]].to_list()
+            rank = {c: i for i, c in enumerate(selection.own_first(self.engine, codes, by[0]))}
+            keys = keys[sorted(range(len(codes)), key=lambda i: rank[codes[i]])]
         main = registry.get(usable[0].metric)
         table = Table(name or f"{main.label} per {' en '.join(DIMENSIONS[d].label.lower() for d in by)}")
         for d in by:
@@ -476,9 +481,9 @@ class Report:
             {"x": xv, "kleur": names[c], "y": v / factor, "tekst": fmt.value(m, v), "volgorde": order.index(c)}
             for xv, c, v in zip(frame[x].to_list(), frame[colour].to_list(), frame["waarde"].to_list())
         ]
-        chart = charts.stacked(
-            rows, x_title=None, y_title=charts._title(fig.label or m.label, unit), axis=axis, colour_order=[names[c] for c in order], colours=colours, height=height
-        ).properties(title=title)
+        chart = charts.stacked(rows, x_title=None, y_title=charts._title(fig.label or m.label, unit), axis=axis, colour_order=[names[c] for c in order], colours=colours, height=height).properties(
+            title=title
+        )
         table = Table(title)
         table.add(Column(DIMENSIONS[x].label, "text", [str(v) for v in frame[x].to_list()]))
         table.add(Column(DIMENSIONS[colour].label, "text", [names[c] for c in frame[colour].to_list()]))
@@ -557,7 +562,6 @@ class Report:
         band = [b | {"laag": b["laag"] / factor, "hoog": b["hoog"] / factor} for b in band]
         chart = charts.lines(rows, x="x", x_type="T", x_title=None, y_title=charts._title(y_title, unit), axis=axis, series=series, dashes=True, band=band, height=360)
         self._chart(chart.properties(title=title), title, table, description=description)
-
 
     # ---- blocks: about the app and its data --------------------------------------------------------
 
