@@ -481,9 +481,9 @@ class Report:
             {"x": xv, "kleur": names[c], "y": v / factor, "tekst": fmt.value(m, v), "volgorde": order.index(c)}
             for xv, c, v in zip(frame[x].to_list(), frame[colour].to_list(), frame["waarde"].to_list())
         ]
-        chart = charts.stacked(rows, x_title=None, y_title=charts._title(fig.label or m.label, unit), axis=axis, colour_order=[names[c] for c in order], colours=colours, height=height).properties(
-            title=title
-        )
+        chart = charts.stacked(
+            rows, x_title=None, y_title=charts._title(fig.label or m.label, unit), axis=axis, colour_order=[names[c] for c in order], colours=colours, height=height
+        ).properties(title=title)
         table = Table(title)
         table.add(Column(DIMENSIONS[x].label, "text", [str(v) for v in frame[x].to_list()]))
         table.add(Column(DIMENSIONS[colour].label, "text", [names[c] for c in frame[colour].to_list()]))
@@ -562,6 +562,7 @@ class Report:
         band = [b | {"laag": b["laag"] / factor, "hoog": b["hoog"] / factor} for b in band]
         chart = charts.lines(rows, x="x", x_type="T", x_title=None, y_title=charts._title(y_title, unit), axis=axis, series=series, dashes=True, band=band, height=360)
         self._chart(chart.properties(title=title), title, table, description=description)
+
 
     # ---- blocks: about the app and its data --------------------------------------------------------
 
