@@ -12,8 +12,8 @@ run of a page: first view, a changed filter, a reload), `login` (the first page 
 a browser session), `logout`, `denied` (logged in but no access: no role, or the roles file is
 missing or wrong; `reason` says which); `user` (e-mail from the identity provider, else its name);
 `role` and `wijken` (from the roles file; null = all wijken); `page` (manifest key) and `url_path`;
-`filters`: the url query parameters of the view (the filter choices; at most 30, values cut at 100
-characters); `result`: `ok`, `stopped` (the page ended early on purpose, e.g. no data) or `error`
+`filters`: the filter choices of the view: what the filter bar and tabs chose in this run (codes,
+as in the url), over the url query parameters (at most 30, values cut at 100 characters); `result`: `ok`, `stopped` (the page ended early on purpose, e.g. no data) or `error`
 (an exception: `error` holds its type only); `duration_ms`; `session`: a hash of Streamlit's
 session id (ties the views of one browser tab together, and is no session token).
 
@@ -42,6 +42,7 @@ MAX_VALUE = 100
 MAX_VALUES = 30
 
 _configured = threading.Lock()
+_run = threading.local()  # the filters chosen in the page run on this thread (Streamlit: one thread per run)
 
 
 def configure() -> None:
@@ -79,6 +80,23 @@ def filters_of(params) -> dict:
     return out
 
 
+def begin_run() -> None:
+    _run.filters = {}
+
+
+def note_filters(values: dict) -> None:
+    """What the filter bar (ui.selection) or a tab chose in this run, by url parameter name. The
+    url itself follows a changed widget only in the browser, after the run: this is the run's own
+    account of its filters."""
+    noted = getattr(_run, "filters", None)
+    if noted is not None:
+        noted.update(values)
+
+
+def _noted() -> dict:
+    return getattr(_run, "filters", None) or {}
+
+
 def session_tag(session_id: str | None) -> str | None:
     return hashlib.sha256(session_id.encode()).hexdigest()[:12] if session_id else None
 
@@ -106,7 +124,7 @@ class PageView:
         fields = {
             "page": self.page,
             "url_path": self.url_path,
-            "filters": filters_of(params),
+            "filters": filters_of(params) | filters_of(_Plain(_noted())),
             "result": result,
             "duration_ms": round((time.perf_counter() - self.started) * 1000),
             "session": self.session,
@@ -114,3 +132,17 @@ class PageView:
         if error is not None:
             fields["error"] = type(error).__name__
         event("page_view", user=self.user, **fields)
+
+
+class _Plain:
+    """A dict of chosen filters read like st.query_params (get_all); values as the url writes them."""
+
+    def __init__(self, values: dict) -> None:
+        self.values = {k: v for k, v in values.items() if v is not None and v != [] and v != ()}
+
+    def keys(self):
+        return self.values.keys()
+
+    def get_all(self, key) -> list:
+        v = self.values[key]
+        return [str(x) for x in v] if isinstance(v, (list, tuple)) else [str(v)]

@@ -30,7 +30,7 @@ from metrics.declarations import Metric
 from metrics.dimensions import DIMENSIONS
 from metrics.errors import InvalidQuery
 from metrics.scoped import ScopedEngine
-from ui import charts, layout, maps, router, selection
+from ui import audit, charts, layout, maps, router, selection
 from ui.selection import Filter, Selection
 from ui.table import Column, Table
 
@@ -173,8 +173,9 @@ class Report:
 
     def tabs(self, sections: dict[str, Callable[[], None]], *, key: str) -> None:
         """Tabs whose contents are drawn only when open; the open tab is in the url too."""
-        for tab, draw in zip(st.tabs(list(sections), key=key, bind="query-params"), sections.values()):
+        for (label, draw), tab in zip(sections.items(), st.tabs(list(sections), key=key, bind="query-params")):
             if tab.open:
+                audit.note_filters({key: label})
                 with tab:
                     draw()
 

@@ -60,6 +60,7 @@ def run(user: User) -> None:
             st.session_state[_LOGGED_IN_AS] = who
             audit.event("login", user=user, session=audit.session_tag(session))
         view = audit.PageView(user, spec.key if spec else str(current.url_path), current.url_path or "", session)
+        audit.begin_run()
     _routing.active = True
     result, error = "error", None
     try:

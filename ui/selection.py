@@ -25,6 +25,7 @@ from babel.dates import get_month_names
 from metrics import registry
 from metrics.dimensions import DIMENSIONS
 from metrics.scoped import ScopedEngine
+from ui import audit
 
 MAANDEN = get_month_names("wide", locale="nl_NL")
 # Characters with a meaning in Streamlit's Markdown (CommonMark, tables, strikethrough, LaTeX `$`,
@@ -252,6 +253,11 @@ def bar(
             if values:
                 chosen.append((f.dimension, values))
                 named.append((f.dimension, tuple(str(choices.get(v, v)) for v in values)))
+    by_key = {f.dimension: f.key for f in filters}
+    audit.note_filters(
+        {by_key.get("jaar", "jaar"): jaar if "jaar" in by_key else None, by_key.get(PERIODE, PERIODE): tm if PERIODE in by_key else None}
+        | {by_key[d]: list(v) if len(v) > 1 else v[0] for d, v in chosen}
+    )
     return Selection(jaar=jaar, tm_maand=tm, chosen=tuple(chosen), labels=tuple(named), years=tuple(years))
 
 
