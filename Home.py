@@ -1,5 +1,7 @@
 """Datakompas: the router. Decides who is looking and which pages they get, then runs one."""
 
+import functools
+
 import streamlit as st
 
 from ui import access, audit, layout, router
@@ -19,12 +21,10 @@ try:
 except access.AccessError as e:
     # Logged in, but no access (no role, or no usable roles file): a message and no data at all.
     audit.event("denied", user=access.identity(), reason=e.reason)
-    layout.access_denied(str(e))
-    st.stop()
+    layout.only_page(functools.partial(layout.access_denied, str(e)), "Geen toegang")
 
 if user is None:
-    layout.login_screen()
-    st.stop()
+    layout.only_page(layout.login_screen, "Inloggen")
 
 layout.set_user(user)
 layout.sidebar(user)

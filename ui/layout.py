@@ -33,6 +33,14 @@ def user() -> User:
     return st.session_state[_USER_KEY]
 
 
+def only_page(draw, title: str) -> None:
+    """Run `draw` as the one page there is, with no menu, and stop. Registering it with
+    st.navigation also ends Streamlit's pages/-folder menu, which a fresh server would otherwise
+    show an anonymous visitor; any url (/jeugd) then runs this page."""
+    st.navigation([st.Page(draw, title=title, url_path="welkom", default=True)], position="hidden").run()
+    st.stop()
+
+
 def access_denied(message: str) -> None:
     """No data for this visitor: why (the message may hold their e-mail: escaped), and a way out."""
     st.title("Datakompas")
