@@ -333,14 +333,31 @@ def test_logout_is_offered_and_logged(hosted, audit_lines):
 
 @pytest.mark.parametrize(
     "text",
-    ["<script>alert(1)</script>", "[klik](http://evil.example)", "![x](http://evil.example/p.png)", ":red[rood] :material/lock:", "**vet** _schuin_ `code`", "$x^2$", "a | b", "# kop", "&lt;b&gt;"],
+    [
+        "<script>alert(1)</script>",
+        "[klik](http://evil.example)",
+        "mail info@evil.example of www.evil.example",
+        "![x](http://evil.example/p.png)",
+        ":red[rood] :material/lock:",
+        "**vet** _schuin_ `code`",
+        "$x^2$",
+        "a | b",
+        "# kop",
+        "&lt;b&gt;",
+    ],
 )
 def test_md_text_leaves_no_markdown_active(text):
-    escaped = selection.md_text(text)
+    escaped = selection.md_text(text).replace(selection.WORD_JOINER, "")
     # Every character with a meaning in Markdown is escaped (the rest stays as it is).
     bare = re.sub(r"\\.", "", escaped)
     assert not re.search(r"[\\`*_{}\[\]<>#|~$:&]", bare), escaped
     assert re.sub(r"\\(.)", r"\1", escaped) == text
+
+
+def test_md_text_breaks_bare_addresses_that_streamlit_would_link():
+    for text in ("http://evil.example", "www.evil.example", "info@evil.example"):
+        escaped = selection.md_text(text)
+        assert not re.search(r"https?\\?:|www\.|\w@", escaped), escaped
 
 
 @pytest.fixture(scope="module")

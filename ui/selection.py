@@ -31,6 +31,8 @@ MAANDEN = get_month_names("wide", locale="nl_NL")
 # Characters with a meaning in Streamlit's Markdown (CommonMark, tables, strikethrough, LaTeX `$`,
 # colour and icon directives `:red[...]`, `:material/x:`, raw HTML `<...>`, entities `&...;`).
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]<>#|~$:&])")
+_AUTOLINK = re.compile(r"(\\:|@|(?<=www)\\?\.)", re.IGNORECASE)
+WORD_JOINER = "\u2060"
 PERIODE = "periode"  # the pseudo-dimension "januari t/m <maand>" of the chosen year
 
 
@@ -136,7 +138,11 @@ def md_text(text) -> str:
     Everything Streamlit draws with st.markdown, st.caption, st.title/subheader, st.info and widget
     labels is Markdown. A name such as `<script>...`, `[klik](https://...)`, `![](https://...)`
     (an image the browser would fetch) or `:red[...]` must read as itself, not act."""
-    return _MARKDOWN.sub(r"\\\1", str(text)).replace("\r", " ").replace("\n", " ")
+    escaped = _MARKDOWN.sub(r"\\\1", str(text)).replace("\r", " ").replace("\n", " ")
+    # Streamlit also turns bare addresses into links after the Markdown is parsed (http://..., www.x,
+    # a@b), whatever the escapes: an invisible word joiner (U+2060) before ":" and "@" and after
+    # "www" keeps them plain text (checked in a browser: tests/e2e/test_hosted_data.py).
+    return _AUTOLINK.sub("\u2060\\1", escaped)
 
 
 def own_wijken(engine: ScopedEngine) -> tuple[str, ...]:
