@@ -7,7 +7,7 @@ from ui.report import Col, Fig, Tile
 inwoners, woningen, inwoners_0_17, misdrijven_per_1000 = uses("kompas", "inwoners", "woningen", "inwoners_0_17", "misdrijven_per_1000")
 
 r = report.page("kompas", "In één oogopslag: inwoners en woningen per wijk, de use cases van de Databrigade, en de gegevens waar ze op draaien.")
-gemeente = r.page.build.gemeente_naam if r.page.build else "De gemeente"
+gemeente = r.page.gemeente if r.page.build else "De gemeente"  # Markdown-escaped: it goes into headings
 
 jaar = None if r.missing(inwoners) else r.latest_year(inwoners)
 if jaar is not None:

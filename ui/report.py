@@ -513,7 +513,7 @@ class Report:
     def _map_source(self) -> str:
         sets = self.engine.datasets()
         found = [p for k, p in zip(sets["key"].to_list(), sets["publisher"].to_list()) if k == "geo_buurten"] if sets.height else []
-        return f"Grenzen: {found[0]}." if found and found[0] else ""
+        return f"Grenzen: {selection.md_text(found[0])}." if found and found[0] else ""
 
     def parts(self, fig: Fig, by: str | None, *, parts: dict[str, str], total: str, title: str) -> None:
         """How a change splits into parts: per value of `by`, stacked parts with a tick at the
