@@ -189,3 +189,32 @@ def test_own_first_orders_wijken_and_their_buurten():
     assert selection.own_first(fake, ["BU01931000", "BU01931400", "BU01931410"], "buurt") == ["BU01931400", "BU01931410", "BU01931000"]
     fake.scope = metrics.Scope(role="databrigade")
     assert selection.own_first(fake, ["WK019320", "WK019310"]) == ["WK019320", "WK019310"]
+
+
+def _wijk_bar(db: str, role: str, wijken: list[str] | None, multi: bool) -> None:
+    import streamlit as st
+
+    import metrics
+    from ui import selection
+    from ui.selection import Filter
+
+    engine = metrics.ScopedEngine(metrics.Engine(metrics.open_warehouse(db)), metrics.Scope(role=role, wijken=frozenset(wijken) if wijken else None))
+    sel = selection.bar(engine, [Filter("wijk", multi=multi)], main="inwoners")  # public figures: every wijk
+    st.text(f"gekozen: {sel.codes('wijk')}")
+
+
+@pytest.mark.parametrize("multi", [False, True])
+def test_a_wijk_choice_on_public_figures_lists_own_wijken_first(demo_db, multi):
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_function(_wijk_bar, args=(str(demo_db), "wijkmanager", ["WK019314", "WK019313"], multi), default_timeout=60).run()
+    assert not at.exception
+    widget = at.multiselect[0] if multi else at.selectbox[0]
+    options = [o for o in widget.options if not o.startswith("Alle")]
+    assert options[:2] == ["Wijk 13 Assendorp", "Wijk 14 Kamperpoort-Veerallee"] and len(options) == 16
+    # A single wijk choice opens on the user's own (first) wijk; several: nothing chosen, all wijken.
+    assert at.text[0].value == ("gekozen: ()" if multi else "gekozen: ('WK019313',)")
+    at = AppTest.from_function(_wijk_bar, args=(str(demo_db), "databrigade", None, multi), default_timeout=60).run()
+    widget = at.multiselect[0] if multi else at.selectbox[0]
+    assert [o for o in widget.options if not o.startswith("Alle")][0] == "Wijk 10 Binnenstad"
+    assert at.text[0].value == "gekozen: ()"
