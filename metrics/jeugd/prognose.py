@@ -88,6 +88,7 @@ HISTORY = 36  # complete months the completion shares and utilisation are estima
 MIN_REFERENCE_MONTHS = 12
 MIN_RANGE_YEARS = 3
 LEVEL_WINDOW = MAX_LAG + HISTORY  # months of declarations the price level is read from
+FE_ROWS = 200_000  # toewijzing-months the month effect of the price level is fitted on, at most
 SEASON_YEARS = 3  # years of starts the calendar pattern of new toewijzingen is taken from
 NEW_YEARS = 1  # years of starts the number and cost of new toewijzingen per month are taken from
 Z80 = 1.2815515655446004  # 10% in each tail of a normal distribution
@@ -236,9 +237,10 @@ class CompletionFactors:
         )
 
 
-def _pooled(d: pl.DataFrame, peildatum: dt.date, max_lag: int) -> tuple[CompletionFactors, pl.DataFrame, pl.DataFrame]:
-    """Everyone's completion factors, the per-aanbieder shares and the reference months' amounts."""
-    shares, eventual = vertraging.shares(d, peildatum, max_lag, HISTORY)
+def _pooled(d: pl.DataFrame, peildatum: dt.date, max_lag: int) -> tuple[CompletionFactors, pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """Everyone's completion factors, the per-aanbieder shares, the reference months' amounts and
+    how complete a toewijzing-month with lines in is by age (vertraging.shares)."""
+    shares, eventual, cc = vertraging.shares(d, peildatum, max_lag, HISTORY)
     ref = eventual.filter((pl.col("aanbieder") == vertraging.POOLED) & (pl.col("bedrag") != 0))
     total = float(ref["bedrag"].sum()) if ref.height else 0.0
     if ref.height < MIN_REFERENCE_MONTHS or total <= 0:
@@ -250,7 +252,7 @@ def _pooled(d: pl.DataFrame, peildatum: dt.date, max_lag: int) -> tuple[Completi
     pooled = shares.filter(pl.col("aanbieder") == vertraging.POOLED).sort("k")
     got = dict(zip(pooled["k"].to_list(), pooled["s"].to_list()))
     factors = CompletionFactors(peildatum, tuple(float(got.get(k, 1.0)) for k in range(max_lag)), ref.height)
-    return factors, shares, eventual
+    return factors, shares, eventual, cc
 
 
 # --- the forecast --------------------------------------------------------------------------------
@@ -418,10 +420,13 @@ class _Model:
         if self._months is None or p > self._months_last or lo < self._months_first:
             last = max(p, int(self.d["mi"].max()) if self.d.height else p)
             first = min(lo, maanden.mi(self.data_start) - LEVEL_WINDOW)
-            self._months = _explode(self.t.select("tid", "begin", "end"), first, last).select("tid", "mi", "days", "end_mi")
-            self._months_first, self._months_last = first, last
+            months = _explode(self.t.select("tid", "begin", "end"), first, last).select("tid", "mi", "days", "end_mi").sort("mi")
+            self._months, self._months_first, self._months_last = months, first, last
+        # Sorted by month: the window is a slice, not a scan.
+        mi = self._months["mi"]
+        a, b = int(mi.search_sorted(lo, side="left")), int(mi.search_sorted(p, side="right"))
         rates = known.select("tid", "aanbieder", "naam", "groep", "begin", "end", "per_day", "per_month", "level_start")
-        rows = self._months.filter(pl.col("mi").is_between(lo, p)).join(rates, on="tid", how="inner")
+        rows = self._months.slice(a, b - a).join(rates, on="tid", how="inner")
         unknown_end = pl.col("end").is_null() & (pl.col("mi") == p) & (pl.col("end_mi") == p)
         m_start = maanden.start_expr(pl.col("mi"))
         through = (m_start.dt.month_end() - pl.max_horizontal(pl.col("begin"), m_start)).dt.total_days() + 1
@@ -440,7 +445,7 @@ class _Model:
     def _state(self, peildatum: dt.date, reconstruct: bool) -> _State:
         p = maanden.mi(peildatum)
         d = self.d.filter(pl.col("ingediend_op") <= peildatum)
-        completion, shares, eventual = _pooled(d, peildatum, self.max_lag)
+        completion, shares, eventual, cc = _pooled(d, peildatum, self.max_lag)
 
         known = self.t.filter(pl.col("known_on") <= peildatum)
         if reconstruct:
@@ -474,17 +479,22 @@ class _Model:
         window = p - LEVEL_WINDOW + 1
         # A toewijzing-month with lines in may not be complete yet (an aanbieder that splits a
         # month over submissions): scale it up by how complete such months usually are at that age.
-        cc = vertraging.line_completion(d, peildatum, self.max_lag, HISTORY).rename({"k": "age"})
+        cc = cc.rename({"k": "age"})
+        # The month effect needs many toewijzingen, not all: above FE_ROWS toewijzing-months a
+        # fixed subset (every step-th toewijzing) carries it, so a large gemeente is not slower.
+        in_window = past.filter(pl.col("mi") >= window)
+        step = max(1, math.ceil(in_window.height / FE_ROWS))
+        sample = (pl.col("tid") % step) == 0
         lines = (
-            d.filter(pl.col("mi") >= window)
+            d.filter((pl.col("mi") >= window) & sample)
             .group_by("tid", "mi")
             .agg(declared=pl.col("bedrag").sum())
             .with_columns(age=(pl.lit(p) - pl.col("mi")).cast(pl.Int32))
             .join(cc, on="age", how="left")
             .with_columns(declared=pl.col("declared") / pl.col("cc").fill_null(1.0))
-            .join(past.select("tid", "mi", "priced"), on=["tid", "mi"], how="inner")
+            .join(in_window.filter(sample).select("tid", "mi", "priced"), on=["tid", "mi"], how="inner")
         )
-        running = past.filter(pl.col("mi") >= window).group_by("mi").agg(priced_all=pl.col("priced").sum())
+        running = in_window.filter(sample).group_by("mi").agg(priced_all=pl.col("priced").sum())
         residual = tarieven.residual_level(lines, running)
         level = self._level(declared_level, residual, lo, p)
         level_start = known.select("tid", b=maanden.expr("begin")).with_columns(

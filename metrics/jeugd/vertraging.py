@@ -48,30 +48,31 @@ def age_in(peildatum: dt.date) -> pl.Expr:
     return (pl.col("sub_mi") - pl.col("mi") + late_in_month).clip(lower_bound=0)
 
 
-def shares(d: pl.DataFrame, peildatum: dt.date, max_lag: int, history: int) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Completion shares per aanbieder, and the reference months' eventual amounts.
+def shares(d: pl.DataFrame, peildatum: dt.date, max_lag: int, history: int) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """Completion shares per aanbieder, the reference months' eventual amounts, and how complete
+    a toewijzing-month with lines in is by age (`line_completion`).
 
     d: lines in by the peildatum (aanbieder, tid, mi, sub_mi, sub_day, bedrag). Returns
-    (shares: aanbieder, k, own, s, weight; with aanbieder POOLED for all together) and
-    (eventual: aanbieder, mi, bedrag, n for the complete reference months)."""
+    (shares: aanbieder, k, own, s, weight; with aanbieder POOLED for all together),
+    (eventual: aanbieder, mi, bedrag, n for the complete reference months) and (cc: k, cc)."""
     p = maanden.mi(peildatum)
-    ref = d.filter(pl.col("mi").is_between(p - max_lag - history + 1, p - max_lag))
-    both = pl.concat([ref, ref.with_columns(aanbieder=pl.lit(POOLED))])
-    eventual = both.group_by("aanbieder", "mi").agg(bedrag=pl.col("bedrag").sum(), n=pl.col("tid").n_unique())
+    ref = d.filter(pl.col("mi").is_between(p - max_lag - history + 1, p - max_lag)).with_columns(k=age_in(peildatum).cast(pl.Int32))
+    # The lines once per aanbieder, month and age; everything after works on these few rows.
+    by_age = ref.group_by("aanbieder", "mi", "k").agg(amount=pl.col("bedrag").sum())
+    by_age = pl.concat([by_age, by_age.group_by("mi", "k").agg(pl.col("amount").sum()).select(pl.lit(POOLED).alias("aanbieder"), "mi", "k", "amount")])
+    counts = ref.group_by("aanbieder", "mi").agg(n=pl.col("tid").n_unique())
+    counts = pl.concat([counts, ref.group_by("mi").agg(n=pl.col("tid").n_unique()).select(pl.lit(POOLED).alias("aanbieder"), "mi", "n")])
+    eventual = by_age.group_by("aanbieder", "mi").agg(bedrag=pl.col("amount").sum()).join(counts, on=["aanbieder", "mi"], how="left")
     block = ((p - max_lag - pl.col("mi")) // BLOCK_MONTHS).alias("block")
     per_block = eventual.filter(pl.col("bedrag") != 0).group_by("aanbieder", block).agg(total=pl.col("bedrag").sum(), months=pl.len())
     # The oldest block may be short; keep it only when it is the only one.
     n_blocks = per_block.group_by("aanbieder").agg(blocks=pl.len())
     per_block = per_block.join(n_blocks, on="aanbieder").filter((pl.col("months") >= MIN_BLOCK_MONTHS) | (pl.col("blocks") == 1))
-    by_age = (
-        both.with_columns(k=age_in(peildatum), block=block)
-        .group_by("aanbieder", "block", "k")
-        .agg(amount=pl.col("bedrag").sum())
-    )
+    block_age = by_age.with_columns(block).group_by("aanbieder", "block", "k").agg(pl.col("amount").sum())
     ks = pl.DataFrame({"k": pl.int_range(0, max_lag, eager=True).cast(pl.Int32)})
     cum = (
         per_block.join(ks, how="cross")
-        .join(by_age, on=["aanbieder", "block", "k"], how="left")
+        .join(block_age, on=["aanbieder", "block", "k"], how="left")
         .sort("aanbieder", "block", "k")
         .with_columns(share=pl.col("amount").fill_null(0.0).cum_sum().over("aanbieder", "block") / pl.col("total"))
     )
@@ -86,7 +87,28 @@ def shares(d: pl.DataFrame, peildatum: dt.date, max_lag: int, history: int) -> t
         .select("aanbieder", pl.col("k").cast(pl.Int32), "own", "s", "weight")
         .sort("aanbieder", "k")
     )
-    return out, eventual
+    return out, eventual, _line_completion(ref, by_age.filter(pl.col("aanbieder") == POOLED), ks)
+
+
+def _line_completion(ref: pl.DataFrame, by_age: pl.DataFrame, ks: pl.DataFrame) -> pl.DataFrame:
+    """Per age k: of the toewijzing-months that have any line in by age k, which share of their
+    eventual amount is in by then (k, cc). 1 where a month comes in one line (the usual iJw
+    declaration); less where aanbieders split a month over several submissions. The price level
+    is read from toewijzing-months with lines in: this says how complete such a month already is.
+
+    From the complete reference months, like the completion shares:
+    cc(k) = (amount in by age k) / (eventual amount of the toewijzing-months with a line by age k)."""
+    if ref.is_empty():
+        return ks.with_columns(cc=pl.lit(1.0))
+    per_month = ref.filter(pl.col("tid").is_not_null()).group_by("tid", "mi").agg(eventual=pl.col("bedrag").sum(), first=pl.col("k").min())
+    den = per_month.group_by(k="first").agg(den=pl.col("eventual").sum())
+    num = by_age.group_by("k").agg(num=pl.col("amount").sum())
+    return (
+        ks.join(num, on="k", how="left")
+        .join(den, on="k", how="left")
+        .sort("k")
+        .select("k", cc=(pl.col("num").fill_null(0.0).cum_sum() / pl.col("den").fill_null(0.0).cum_sum()).fill_nan(1.0).fill_null(1.0).clip(0.05, 2.0))
+    )
 
 
 def share_of(shares_frame: pl.DataFrame, frame: pl.DataFrame, max_lag: int) -> pl.DataFrame:
@@ -183,27 +205,3 @@ def signals(checked: pl.DataFrame) -> pl.DataFrame:
         verwacht_totaal="verwacht_totaal",
     ).sort("tekort", descending=True)
 
-
-def line_completion(d: pl.DataFrame, peildatum: dt.date, max_lag: int, history: int) -> pl.DataFrame:
-    """Per age k: of the toewijzing-months that have any line in by age k, which share of their
-    eventual amount is in by then (k, cc). 1 where a month comes in one line (the usual iJw
-    declaration); less where aanbieders split a month over several submissions. The price level
-    is read from toewijzing-months with lines in: this says how complete such a month already is.
-
-    From the complete reference months, like the completion shares:
-    cc(k) = (amount in by age k) / (eventual amount of the toewijzing-months with a line by age k)."""
-    p = maanden.mi(peildatum)
-    ref = d.filter(pl.col("mi").is_between(p - max_lag - history + 1, p - max_lag) & pl.col("tid").is_not_null())
-    ks = pl.DataFrame({"k": pl.int_range(0, max_lag, eager=True).cast(pl.Int32)})
-    if ref.is_empty():
-        return ks.with_columns(cc=pl.lit(1.0))
-    lines = ref.with_columns(age=age_in(peildatum).cast(pl.Int32))
-    per_month = lines.group_by("tid", "mi").agg(eventual=pl.col("bedrag").sum(), first=pl.col("age").min()).filter(pl.col("eventual") > 0)
-    num = lines.join(per_month.select("tid", "mi"), on=["tid", "mi"]).group_by(k="age").agg(num=pl.col("bedrag").sum())
-    den = per_month.group_by(k="first").agg(den=pl.col("eventual").sum())
-    return (
-        ks.join(num, on="k", how="left")
-        .join(den, on="k", how="left")
-        .sort("k")
-        .select("k", cc=(pl.col("num").fill_null(0.0).cum_sum() / pl.col("den").fill_null(0.0).cum_sum()).fill_nan(1.0).fill_null(1.0).clip(0.05, 2.0))
-    )
