@@ -7,7 +7,7 @@ peildatum. An export holds the toewijzingen that ran in its period, so one that 
 first month of the data only counts from the age it had then (delayed entry): otherwise the long
 ones, which reach into the period more often, would make every toewijzing look longer.
 
-Ages are in days, the curve is kept per BIN_DAYS (a week). A group with few toewijzingen at some
+Ages are in days, the curve is kept per BIN_DAYS (two days). A group with few toewijzingen at some
 age borrows strength from its pool (PRIOR_AT_RISK pseudo observations at the pool's hazard):
 periodic toewijzingen pool with periodic ones, budgets (frequentie totaal) with budgets, because a
 budget's length decides how fast it is spent. Beyond the oldest age with data the last hazard goes
@@ -28,8 +28,8 @@ import datetime as dt
 
 import polars as pl
 
-BIN_DAYS = 7.0
-BINS = 52 * 15  # ages up to fifteen years
+BIN_DAYS = 2.0
+BINS = 183 * 10  # ages up to ten years
 PRIOR_AT_RISK = 20.0
 MIN_EVENTS = 3  # ended toewijzingen a pool needs before its lengths count
 DEFAULT_TOTAAL_DAYS = 365
