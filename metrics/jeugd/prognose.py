@@ -171,8 +171,25 @@ def _toewijzingen(toewijzingen: pl.DataFrame) -> pl.DataFrame:
         begin=pl.col("begindatum"),
         end=pl.col("einddatum"),
         freq=pl.col("frequentie"),
+        volume=pl.col("volume").cast(pl.Float64),
         amount=pl.col("volume").cast(pl.Float64) * pl.col("tarief").cast(pl.Float64),
+        # The day the tarief was set: its start, unless a tarief history says otherwise.
+        tau=pl.col("begindatum"),
     ).with_row_index("tid")
+
+
+HISTORY_SCHEMA = {"toewijzing_id": pl.String, "geldig_vanaf": pl.Date, "tarief": pl.Float64}
+
+
+def _history(tarief_historie: pl.DataFrame | None) -> pl.DataFrame | None:
+    """A tarief history (toewijzing_id, geldig_vanaf, tarief: the tarief a toewijzing had from
+    that day, as successive exports showed it), checked and sorted; None when absent."""
+    if tarief_historie is None:
+        return None
+    missing = [c for c in HISTORY_SCHEMA if c not in tarief_historie.columns]
+    if missing:
+        raise ValueError(f"tariefhistorie mist kolom(men) {missing}; verwacht toewijzing_id, geldig_vanaf, tarief")
+    return tarief_historie.select([pl.col(c).cast(t) for c, t in HISTORY_SCHEMA.items()]).drop_nulls().sort("toewijzing_id", "geldig_vanaf")
 
 
 def _declarations(declaraties: pl.DataFrame, t: pl.DataFrame) -> pl.DataFrame:
@@ -379,8 +396,11 @@ def _explode(known: pl.DataFrame, lo: int, hi: int) -> pl.DataFrame:
 class _Model:
     """Prepared inputs plus the caches that make a backtest over many years cheap."""
 
-    def __init__(self, toewijzingen: pl.DataFrame, declaraties: pl.DataFrame, max_lag: int, changes: Any = None) -> None:
+    def __init__(
+        self, toewijzingen: pl.DataFrame, declaraties: pl.DataFrame, max_lag: int, changes: Any = None, tarief_historie: pl.DataFrame | None = None
+    ) -> None:
         self.t = _toewijzingen(toewijzingen)
+        self.history = _history(tarief_historie)
         self.d = _declarations(declaraties, self.t)
         self.max_lag = max_lag
         self.changes = tarieven.wijzigingen(changes)
@@ -434,6 +454,23 @@ class _Model:
             "end_mi", "begin", "end"
         )
 
+    def _tarief_at(self, known: pl.DataFrame, peildatum: dt.date) -> pl.DataFrame:
+        """The tarief each toewijzing had at the peildatum according to the tarief history (its
+        latest row on or before it; the earliest row when the history starts later), and the day
+        that tarief was set (`tau`: its row's geldig_vanaf, not before the start)."""
+        rows = self.history.join(known.select("toewijzing_id", "tid"), on="toewijzing_id", how="inner")
+        at = rows.filter(pl.col("geldig_vanaf") <= peildatum).group_by("tid").agg(pl.all().sort_by("geldig_vanaf").last())
+        first = rows.group_by("tid").agg(pl.all().sort_by("geldig_vanaf").first())
+        chosen = pl.concat([at, first.join(at.select("tid"), on="tid", how="anti")]).select("tid", "geldig_vanaf", h_tarief="tarief")
+        return (
+            known.join(chosen, on="tid", how="left")
+            .with_columns(
+                amount=pl.when(pl.col("h_tarief").is_not_null()).then(pl.col("volume") * pl.col("h_tarief")).otherwise(pl.col("amount")),
+                tau=pl.when(pl.col("h_tarief").is_not_null()).then(pl.max_horizontal("begin", "geldig_vanaf")).otherwise(pl.col("tau")),
+            )
+            .drop("geldig_vanaf", "h_tarief")
+        )
+
     # -- the state at a peildatum ----------------------------------------------------------------
 
     def state(self, peildatum: dt.date, *, reconstruct: bool) -> _State:
@@ -450,6 +487,8 @@ class _Model:
         known = self.t.filter(pl.col("known_on") <= peildatum)
         if reconstruct:
             known = known.with_columns(end=pl.when(pl.col("end") > peildatum).then(None).otherwise(pl.col("end")))
+        if self.history is not None:
+            known = self._tarief_at(known, peildatum)
         curves = looptijd.curves(known, peildatum, self.data_start)
         known = known.with_columns(age=(pl.lit(peildatum) - pl.col("begin")).dt.total_days().clip(lower_bound=0).cast(pl.Float64))
         known = looptijd.at(curves, known, "groep", "pool", "age", "s_now")
@@ -469,7 +508,7 @@ class _Model:
         changes = tarieven.known(self.changes, peildatum)
         # Months older than the level window are complete (nothing left to declare): not priced.
         lo = p - LEVEL_WINDOW + 1
-        known = known.with_columns(level_start=tarieven.level_on(changes, known["begin"]))
+        known = known.with_columns(level_start=tarieven.level_on(changes, known["tau"]))
         past = self._running(known, lo, p, peildatum)
         declared_level = tarieven.month_levels(changes, lo, p + 12)
         past = past.join(declared_level, on="mi", how="left").with_columns(
@@ -497,7 +536,7 @@ class _Model:
         running = in_window.filter(sample).group_by("mi").agg(priced_all=pl.col("priced").sum())
         residual = tarieven.residual_level(lines, running)
         level = self._level(declared_level, residual, lo, p)
-        level_start = known.select("tid", b=maanden.expr("begin")).with_columns(
+        level_start = known.select("tid", b=maanden.expr("tau")).with_columns(
             b=pl.col("b").clip(residual["mi"].min() if residual.height else p, p)
         ).join(residual.select(pl.col("mi").alias("b"), pl.col("niveau").alias("r_start")), on="b", how="left")
         known = known.join(level_start.select("tid", "r_start"), on="tid", how="left").with_columns(pl.col("r_start").fill_null(1.0))
@@ -850,17 +889,19 @@ def forecast(
     peildatum: dt.date,
     *,
     tarieven: Any = None,
+    tarief_historie: pl.DataFrame | None = None,
     max_lag: int = MAX_LAG,
 ) -> Forecast:
     """Forecast of the spending on months of care in `jaar`, with what is known at `peildatum`.
 
     tarieven: declared tariff changes (`metrics.jeugd.tarieven`: a frame ingangsdatum, indexatie,
-    bekend_op, or {jaar: indexatie}). Raises InsufficientHistory when fewer than
-    `MIN_REFERENCE_MONTHS` complete months precede it.
+    bekend_op, or {jaar: indexatie}). tarief_historie: the tarief of toewijzingen as successive
+    exports showed it (toewijzing_id, geldig_vanaf, tarief), for an export that overwrites it.
+    Raises InsufficientHistory when fewer than `MIN_REFERENCE_MONTHS` complete months precede it.
     """
     if peildatum < dt.date(jaar, 1, 1):
         raise ValueError(f"peildatum {peildatum.isoformat()} ligt vóór het begin van {jaar}")
-    return _forecast(_Model(toewijzingen, declaraties, max_lag, tarieven), jaar, peildatum)
+    return _forecast(_Model(toewijzingen, declaraties, max_lag, tarieven, tarief_historie), jaar, peildatum)
 
 
 def _forecast(model: _Model, jaar: int, peildatum: dt.date) -> Forecast:
@@ -910,11 +951,13 @@ def _forecast(model: _Model, jaar: int, peildatum: dt.date) -> Forecast:
 # --- the late-aanbieder signal on its own -------------------------------------------------------
 
 
-def late_aanbieders(toewijzingen: pl.DataFrame, declaraties: pl.DataFrame, peildatum: dt.date, *, tarieven: Any = None) -> pl.DataFrame:
+def late_aanbieders(
+    toewijzingen: pl.DataFrame, declaraties: pl.DataFrame, peildatum: dt.date, *, tarieven: Any = None, tarief_historie: pl.DataFrame | None = None
+) -> pl.DataFrame:
     """Aanbieders that declared clearly less than their toewijzingen and own usual lag imply over
     the last LATE_WINDOW months of care up to the peildatum (vertraging.SIGNAL_SCHEMA, plus
     `tekst`: one Dutch line per aanbieder). Empty when none, or with too little history."""
-    model = _Model(toewijzingen, declaraties, MAX_LAG, tarieven)
+    model = _Model(toewijzingen, declaraties, MAX_LAG, tarieven, tarief_historie)
     try:
         late = model.point(peildatum.year, peildatum, reconstruct=False).late
     except InsufficientHistory:
@@ -949,10 +992,12 @@ def tarief_check(model: _Model, peildatum: dt.date) -> TariefCheck:
     """Whether the tarief column can be taken as the tarief at the start of each toewijzing.
 
     Takes the largest month-on-month step in the price level over the level window (declared or
-    seen in declarations) and compares, per productcategorie, what toewijzingen declared in their
-    first full month relative to their own tarief, for those that started (and had that month)
-    before the step with those that started after it. Kept tarief: alike (both at the price of
-    their start). Overwritten: the earlier ones declared less, by about the step."""
+    seen in declarations) and compares, per group, what toewijzingen declared in their first full
+    month relative to their own tarief, for those that started (and had that month) before the
+    step and still ran at it, with those that started after it. Kept tarief: alike (both at the
+    price of their start). Overwritten: the earlier ones declared less, by about the step."""
+    if model.history is not None:
+        return TariefCheck(True, "Tarieven komen uit de tariefhistorie: elke toets gebruikt het tarief zoals het toen was.")
     try:
         st = model.state(peildatum, reconstruct=False)
     except InsufficientHistory:
@@ -964,8 +1009,10 @@ def tarief_check(model: _Model, peildatum: dt.date) -> TariefCheck:
         return TariefCheck(None, "In de periode van de gegevens is geen tariefstap te zien; of tarieven worden overschreven is niet te toetsen.")
     step_mi, step = int(candidates["mi"][0]), float(candidates["step"][0])
     begin = maanden.expr("begin")
+    # Only toewijzingen still running at the step can have been re-priced by it.
+    running = pl.col("end").is_null() | (maanden.expr("end") >= step_mi)
     starters = st.known.filter(begin.is_between(step_mi - 12, step_mi + 6)).select(
-        "tid", "groep", mi=begin + 1, before=begin + 1 < step_mi, after=begin >= step_mi
+        "tid", "groep", mi=begin + 1, before=(begin + 1 < step_mi) & running, after=begin >= step_mi
     ).filter(pl.col("before") | pl.col("after"))
     declared = st.d.group_by("tid", "mi").agg(declared=pl.col("bedrag").sum())
     rows = starters.join(st.past.select("tid", "mi", "cost0"), on=["tid", "mi"]).join(declared, on=["tid", "mi"])
@@ -1000,6 +1047,7 @@ def backtest(
     *,
     peildatum: dt.date | None = None,
     tarieven: Any = None,
+    tarief_historie: pl.DataFrame | None = None,
     max_lag: int = MAX_LAG,
 ) -> pl.DataFrame:
     """Forecast each complete year again at the end of each checkpoint month, knowing only what
@@ -1010,13 +1058,15 @@ def backtest(
     history at all checkpoints. One row per year and checkpoint: actual, forecast, naive
     (declared so far / months x 12), baseline (lag-aware: last year's amount as known then x the
     growth of what was declared by the same point), their errors ((x - actual) / actual, in %),
-    late_aanbieders (how many were signalled then), low and high (the 80% range the forecast
-    had from the years before, at the same checkpoint; null with too few) and in_range.
+    late_aanbieders (how many were signalled then), uitkomst_op (the date of the outcome), low
+    and high (the 80% range the forecast had from the years before, at the same checkpoint; null
+    with too few), in_range, and tarief_trusted (`tarief_check` on the data: False when the
+    export seems to overwrite tarieven, so that the backtest knew later tariff rises too early).
     """
-    model = _Model(toewijzingen, declaraties, max_lag, tarieven)
+    model = _Model(toewijzingen, declaraties, max_lag, tarieven, tarief_historie)
     rows: list[dict[str, Any]] = []
     if model.d.is_empty():
-        return _with_ranges(pl.DataFrame(rows, schema=_BACKTEST_SCHEMA, orient="row"))
+        return _with_ranges(pl.DataFrame(rows, schema=_BACKTEST_SCHEMA, orient="row"), None)
     cutoff = peildatum or model.d["ingediend_op"].max()
     explicit = years is not None
     for y in years if explicit else model.years():
@@ -1029,10 +1079,11 @@ def backtest(
         except InsufficientHistory:
             if explicit:
                 raise
-    return _with_ranges(pl.DataFrame(rows, schema=_BACKTEST_SCHEMA, orient="row"))
+    check = tarief_check(model, cutoff) if rows else None
+    return _with_ranges(pl.DataFrame(rows, schema=_BACKTEST_SCHEMA, orient="row"), check)
 
 
-def _with_ranges(bt: pl.DataFrame) -> pl.DataFrame:
+def _with_ranges(bt: pl.DataFrame, check: TariefCheck | None) -> pl.DataFrame:
     """Per row the 80% range from the rows of earlier years at the same checkpoint."""
     lows, highs = [], []
     for row in bt.iter_rows(named=True):
@@ -1045,7 +1096,8 @@ def _with_ranges(bt: pl.DataFrame) -> pl.DataFrame:
             lows.append(row["forecast"] * (1 - got[0]))
             highs.append(row["forecast"] * (1 + got[0]))
     return bt.with_columns(low=pl.Series(lows, dtype=pl.Float64), high=pl.Series(highs, dtype=pl.Float64)).with_columns(
-        in_range=pl.when(pl.col("low").is_not_null()).then(pl.col("actual").is_between(pl.col("low"), pl.col("high")))
+        in_range=pl.when(pl.col("low").is_not_null()).then(pl.col("actual").is_between(pl.col("low"), pl.col("high"))),
+        tarief_trusted=pl.lit(None if check is None else check.trusted, dtype=pl.Boolean),
     )
 
 
@@ -1126,6 +1178,11 @@ def explain(bt: pl.DataFrame, herkomst: str | None = None) -> str:
             f" De 80%-marge, telkens gemaakt uit de jaren ervoor, bevatte de uitkomst in {hits} van de {n} toetsen "
             "(bij een eerlijke marge ongeveer 8 van de 10)."
         )
+    if "tarief_trusted" in bt.columns and bt.height and bt["tarief_trusted"][0] is False:
+        text += (
+            " Let op: de export lijkt het tarief van lopende toewijzingen te overschrijven, zodat deze toets latere "
+            "tariefstijgingen te vroeg kent en te gunstig uitvalt; met een tariefhistorie is dat te herstellen."
+        )
     if "uitkomst_op" in bt.columns and bt.height:
         source = f"{herkomst}; " if herkomst else ""
         text += f" (Bron: {source}uitkomsten zoals bekend op {_date(bt['uitkomst_op'][0])}.)"
@@ -1188,11 +1245,13 @@ def describe(fc: Forecast) -> str:
 class Inputs(NamedTuple):
     toewijzingen: pl.DataFrame
     declaraties: pl.DataFrame
-    tarieven: pl.DataFrame | None = None
+    tarieven: pl.DataFrame | None = None  # jeugd_tariefwijzigingen, when the warehouse has it
+    tarief_historie: pl.DataFrame | None = None  # jeugd_tarief_historie, when the warehouse has it
 
 
 Runner = Callable[[str, dict[str, Any]], pl.DataFrame]
 TARIEF_TABLE = "jeugd_tariefwijzigingen"
+HISTORIE_TABLE = "jeugd_tarief_historie"
 
 
 def load(
@@ -1207,8 +1266,8 @@ def load(
     `peildatum`, for the toewijzingen matching every given filter. Declarations come summed per
     (toewijzing, maand, ingediend_op); tariff changes from `jeugd_tariefwijzigingen` when present."""
     run: Runner = lambda sql, params: cursor.sql(sql, params=params).pl()  # noqa: E731
-    has = run("SELECT count(*) AS n FROM information_schema.tables WHERE table_name = $name", {"name": TARIEF_TABLE})["n"][0] > 0
-    return _fetch(run, peildatum, productcategorie=productcategorie, aanbieder_agb=aanbieder_agb, wijk_code=wijk_code, with_tarieven=has)
+    tables = set(run("SELECT table_name FROM information_schema.tables", {})["table_name"].to_list())
+    return _fetch(run, peildatum, productcategorie=productcategorie, aanbieder_agb=aanbieder_agb, wijk_code=wijk_code, tables=tables)
 
 
 def _fetch(
@@ -1218,7 +1277,7 @@ def _fetch(
     productcategorie: Sequence[str] | None,
     aanbieder_agb: Sequence[str] | None,
     wijk_code: Sequence[str] | None,
-    with_tarieven: bool = False,
+    tables: set[str] | frozenset[str] = frozenset(),
 ) -> Inputs:
     filters, params = [], {}
     for column, values in (
@@ -1248,10 +1307,16 @@ def _fetch(
         f"WHERE {' AND '.join(where)} GROUP BY toewijzing_id, maand, ingediend_op",
         params | dated | {"rejected": list(REJECTED_STATUS)},
     )
-    changes = None
-    if with_tarieven:
+    changes = history = None
+    if TARIEF_TABLE in tables:
         changes = run(f"SELECT ingangsdatum, indexatie::DOUBLE AS indexatie, bekend_op FROM {TARIEF_TABLE}", {})
-    return Inputs(toewijzingen, declaraties, changes)
+    if HISTORIE_TABLE in tables:
+        # Only what was seen by the peildatum: a later export's tarief was not known then.
+        seen = "WHERE geldig_vanaf <= $peildatum" if peildatum is not None else ""
+        history = run(
+            f"SELECT toewijzing_id, geldig_vanaf, tarief::DOUBLE AS tarief FROM {HISTORIE_TABLE} {seen}".strip(), dated
+        )
+    return Inputs(toewijzingen, declaraties, changes, history)
 
 
 # Filters of the derived metric -> warehouse column of jeugd_toewijzingen.
@@ -1277,9 +1342,9 @@ def jaareinde(ctx: DerivedContext) -> pl.DataFrame:
         productcategorie=ctx.where.get("productcategorie"),
         aanbieder_agb=ctx.where.get("aanbieder"),
         wijk_code=wijken,
-        with_tarieven=TARIEF_TABLE in ctx.engine.info.tables,
+        tables=ctx.engine.info.tables,
     )
-    model = _Model(inputs.toewijzingen, inputs.declaraties, MAX_LAG, inputs.tarieven)
+    model = _Model(inputs.toewijzingen, inputs.declaraties, MAX_LAG, inputs.tarieven, inputs.tarief_historie)
     if years is None:
         years = tuple(model.years()) if "jaar" in ctx.by else (ctx.peildatum.year,)
     rows = []
