@@ -189,3 +189,41 @@ def test_overwritten_tarief_is_detected_and_tarief_history_removes_the_look_ahea
     # And today's forecast from it equals the one from an export that kept each start's tarief.
     peil = dt.date(2023, 9, 30)
     assert forecast(over, decl, 2023, peil, tarief_historie=history).total == pytest.approx(forecast(kept, decl, 2023, peil).total, rel=1e-5)
+
+
+# --- on the page's path: the engine, a scope, the warehouse --------------------------------------
+
+
+def test_late_signal_through_the_engine(tmp_path):
+    """jeugdzorg.late_aanbieders: what the Jeugd page and the Kompas show, from a warehouse."""
+    import uuid
+
+    import duckdb
+
+    from metrics.engine import Engine
+    from metrics.jeugd import jeugdzorg
+    from metrics.roles import Scope
+    from metrics.tables import TABLES
+    from metrics.warehouse import open_warehouse
+
+    t, decl = late_world()
+    peil = dt.date(2023, 6, 30)
+    t, decl = prognose.as_known_at(t, decl, peil)[:2]
+    path = tmp_path / "late.duckdb"
+    con = duckdb.connect(str(path))
+    con.register("t_frame", t.with_columns(productcode=pl.lit(None, dtype=pl.String), wijk_code=pl.lit("WK019310")))
+    con.register("d_frame", decl)
+    con.execute("CREATE TABLE jeugd_toewijzingen AS SELECT * FROM t_frame")
+    con.execute("CREATE TABLE jeugd_declaraties AS SELECT * FROM d_frame")
+    con.execute(f"CREATE TABLE jeugd_begroting ({', '.join(f'{c} {ty}' for c, ty in TABLES['jeugd_begroting'].items())})")
+    con.execute(f"CREATE TABLE builds ({', '.join(f'{c} {ty}' for c, ty in TABLES['builds'].items())})")
+    con.execute("INSERT INTO builds VALUES (?, TIMESTAMP '2023-07-01 08:00', 1.0, 'GM0193', 'test', false, ?)", [uuid.uuid4().hex, peil])
+    con.close()
+    engine = Engine(open_warehouse(path))
+    keuze = jeugdzorg.Keuze(jaar=2023, tm_maand=12)
+    got = jeugdzorg.late_aanbieders(engine, Scope.local(), keuze)
+    assert got["aanbieder_agb"].to_list() == [GROOT]
+    assert got["tekst"][0] == "Jeugdzorg Groot: € 23.100 minder gedeclareerd dan verwacht over januari–mei 2023"
+    # Filtered to the other aanbieder: nobody is late there.
+    assert jeugdzorg.late_aanbieders(engine, Scope.local(), jeugdzorg.Keuze(jaar=2023, tm_maand=12, aanbieder=KLEIN)).is_empty()
+    assert jeugdzorg.herkomst(engine) is None  # not a demo build

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import polars as pl
 
 from metrics import registry
-from metrics.jeugd import prognose
+from metrics.jeugd import prognose, wat_als
 from metrics.dimensions import DIMENSIONS
 from metrics.errors import InvalidQuery
 from metrics.roles import Scope
@@ -188,7 +188,9 @@ def prognose_detail(engine: Engine, scope: Scope, keuze: Keuze) -> prognose.Fore
         return None
     inputs = _inputs(engine, scope, keuze)
     try:
-        return prognose.forecast(inputs.toewijzingen, inputs.declaraties, keuze.jaar, engine.info.peildatum)
+        return prognose.forecast(
+            inputs.toewijzingen, inputs.declaraties, keuze.jaar, engine.info.peildatum, tarieven=inputs.tarieven, tarief_historie=inputs.tarief_historie
+        )
     except prognose.InsufficientHistory:
         return None
 
@@ -199,7 +201,52 @@ def backtest(engine: Engine, scope: Scope, keuze: Keuze) -> pl.DataFrame | None:
     if not _allowed(engine, scope, replace(keuze, jaar=min(keuze.jaar, engine.info.peildatum.year))):
         return None
     inputs = _inputs(engine, scope, keuze)
-    return prognose.backtest(inputs.toewijzingen, inputs.declaraties, checkpoints=CHECKPOINTS, peildatum=engine.info.peildatum)
+    return prognose.backtest(
+        inputs.toewijzingen,
+        inputs.declaraties,
+        checkpoints=CHECKPOINTS,
+        peildatum=engine.info.peildatum,
+        tarieven=inputs.tarieven,
+        tarief_historie=inputs.tarief_historie,
+    )
+
+
+def late_aanbieders(engine: Engine, scope: Scope, keuze: Keuze) -> pl.DataFrame | None:
+    """Aanbieders that declared clearly less than their toewijzingen and own lag imply, at the
+    build's peildatum, for the selection (the Jeugd page) or everything (the Kompas signal: a
+    Keuze without filters). One row per aanbieder, largest shortfall first: aanbieder_agb,
+    aanbieder_naam, van, tot (first days of the first and last month of care short), verwacht_tot_nu,
+    gedeclareerd, tekort (euro), verwacht_totaal, tekst ("Aanbieder X: € … minder gedeclareerd dan
+    verwacht over mei–augustus 2026"). Empty when none; None when the forecast is hidden for this
+    scope (the signal is never more than the figure)."""
+    current = replace(keuze, jaar=engine.info.peildatum.year)
+    if not _allowed(engine, scope, current):
+        return None
+    inputs = _inputs(engine, scope, current)
+    return prognose.late_aanbieders(
+        inputs.toewijzingen, inputs.declaraties, engine.info.peildatum, tarieven=inputs.tarieven, tarief_historie=inputs.tarief_historie
+    )
+
+
+def scenario(fc: prognose.Forecast, aannames: wat_als.Scenario, begroting: float | None = None) -> wat_als.WatAls:
+    """The what-if on a forecast from `prognose_detail` (issue 13): see metrics.jeugd.wat_als."""
+    return wat_als.wat_als(fc, aannames, begroting)
+
+
+def herkomst(engine: Engine) -> str | None:
+    """Where a quoted backtest's data come from, for `prognose.explain`: "demodata, zaad 193" for a
+    demo build (the seed when the build records it in builds.seed), None for real exports (the
+    peildatum is always quoted)."""
+    if "builds" not in engine.info.tables:
+        return None
+    columns = set(engine.run_sql("SELECT column_name FROM information_schema.columns WHERE table_name = 'builds'", {})["column_name"].to_list())
+    if "demo" not in columns:
+        return None
+    seed = ", seed" if "seed" in columns else ""
+    row = engine.run_sql(f"SELECT demo{seed} FROM builds ORDER BY started DESC LIMIT 1", {})
+    if row.is_empty() or not row["demo"][0]:
+        return None
+    return f"demodata, zaad {row['seed'][0]}" if seed and row["seed"][0] is not None else "demodata"
 
 
 def prognose_band(fc: prognose.Forecast, begroting: float | None = None) -> pl.DataFrame:

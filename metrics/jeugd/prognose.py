@@ -965,6 +965,15 @@ def late_aanbieders(
     return with_text(late)
 
 
+def as_known_at(toewijzingen: pl.DataFrame, declaraties: pl.DataFrame, peildatum: dt.date) -> Inputs:
+    """The data as an export on `peildatum` would have had it: declarations submitted by then,
+    toewijzingen known by then, an einddatum only once it has passed. For checking what a past
+    forecast or signal could have said (the backtest does the same internally)."""
+    known = pl.coalesce("aanvraagdatum", "begindatum") <= peildatum
+    t = toewijzingen.filter(known).with_columns(einddatum=pl.when(pl.col("einddatum") <= peildatum).then(pl.col("einddatum")))
+    return Inputs(t, declaraties.filter(pl.col("ingediend_op") <= peildatum))
+
+
 def with_text(late: pl.DataFrame) -> pl.DataFrame:
     """The signal frame with `tekst`: "Aanbieder X: € … minder gedeclareerd dan verwacht over mei–augustus 2024"."""
     texts = [late_text(r) for r in late.iter_rows(named=True)]
