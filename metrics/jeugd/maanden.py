@@ -1,11 +1,14 @@
-"""Month arithmetic shared by the forecast modules: a month is an integer index year * 12 + month - 1,
-so ranges, ages and lags are plain integer differences in Python and in polars alike."""
+"""Month arithmetic and Dutch wording shared by the forecast modules. A month is an integer index
+year * 12 + month - 1, so ranges, ages and lags are plain integer differences in Python and in
+polars alike."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 import polars as pl
+from babel.numbers import format_decimal
 
 MONTHS_NL = (
     "januari", "februari", "maart", "april", "mei", "juni",
@@ -74,3 +77,25 @@ def span(first: int, last: int) -> str:
     if first // 12 == last // 12:
         return f"{MONTHS_NL[first % 12]}–{MONTHS_NL[last % 12]} {last // 12}"
     return f"{MONTHS_NL[first % 12]} {first // 12}–{MONTHS_NL[last % 12]} {last // 12}"
+
+
+def eur(x: float) -> str:
+    """Euro in Dutch: "€ 23.100", "€ 4,1 mln"."""
+    if abs(x) >= 1e6:
+        return "€ " + format_decimal(x / 1e6, format="#,##0.0", locale="nl_NL") + " mln"
+    return "€ " + format_decimal(x, format="#,##0", locale="nl_NL")
+
+
+def pct(x: float) -> str:
+    """A percentage (already x 100) with one decimal: "12,5%"."""
+    return format_decimal(x, format="0.0", locale="nl_NL") + "%"
+
+
+def date(d: dt.date) -> str:
+    """"1 juli 2024"."""
+    return f"{d.day} {MONTHS_NL[d.month - 1]} {d.year}"
+
+
+def listing(items: Sequence[str]) -> str:
+    """"a", "a en b", "a, b en c"."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " en " + items[-1]

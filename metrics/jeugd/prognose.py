@@ -17,13 +17,17 @@ peildatum P is the sum, per month of care, of:
    toewijzingen imply, and `Forecast.late` names it;
 3. expected_active, for months still to come, in two parts:
    - expected_known: toewijzingen known at the peildatum, volume x tarief per day (per week / 7,
-     per maand over the days of the month, totaal spread over its expected length), times the
-     aanbieder's utilisation, times the chance that a running toewijzing still runs (`looptijd`:
-     Kaplan-Meier per productcategorie, given its age). A known einddatum is used as given;
-   - expected_new: toewijzingen that start after the peildatum: per productcategorie the number
-     that started per month in the last year (with the calendar pattern of the last three years),
-     minus those already known, times what a recent new toewijzing costs per month, times the
-     chance it still runs.
+     per maand over the days of the month), times the aanbieder's utilisation, for the days it is
+     expected to still run (`looptijd`: Kaplan-Meier per product, given its age); a budget
+     (totaal binnen geldigheidsduur) at the expected daily spend of budgets of its age. A known
+     einddatum is used as given;
+   - expected_new: toewijzingen that start after the peildatum: per product the number that
+     started per month in the last year (with the calendar pattern of the last three years), minus
+     those already known, times what a recent new toewijzing costs per month, times the share of
+     each month it is expected to run.
+   Months up to the peildatum are covered by 1 and 2, later months by 3 (and new toewijzingen
+   starting in the rest of the peildatum's own month, when it is not a month end), so nothing is
+   counted twice.
 
 Prices (`tarieven`): a toewijzing carries the tarief of its start; its cost in month m is that
 tarief x level(m) / level(start). The level comes from the declared tariff changes known at the
@@ -45,23 +49,26 @@ What was known at a date P: declarations with ingediend_op <= P; toewijzingen wi
 toewijzing's last einddatum, so when the past is reconstructed (backtest) an einddatum after P
 counts as unknown. It also keeps only the last tarief: an export that overwrites the tarief of
 running toewijzingen at a change lets the backtest know a later change too early.
-`tarief_historie` (toewijzing_id, geldig_vanaf, tarief) repairs that; without it
-`tarief_overschreven` tests the export for the pattern, and `Forecast`/backtest carry the verdict.
+`tarief_historie` (toewijzing_id, geldig_vanaf, tarief) repairs that; without it `tarief_check`
+tests the export for the pattern, and `Forecast.tarief_check` and the backtest carry the verdict.
 
 Public API
     inputs = load(cursor, peildatum, productcategorie=["43"], wijk_code=None, aanbieder_agb=None)
-    fc = forecast(inputs.toewijzingen, inputs.declaraties, 2024, date(2024, 6, 30), tarieven=inputs.tarieven)
+    fc = forecast(inputs.toewijzingen, inputs.declaraties, 2024, date(2024, 6, 30),
+                  tarieven=inputs.tarieven, tarief_historie=inputs.tarief_historie)
     fc.total, fc.low, fc.high, fc.months   # months: one row per month of care, for a chart
     fc.late                                # late aanbieders (vertraging.SIGNAL_SCHEMA)
-    describe(fc); late_text(fc.late)       # Dutch paragraph; one Dutch line per late aanbieder
+    describe(fc); late_text(row)           # Dutch paragraph; one Dutch line per late aanbieder
     bt = backtest(inputs.toewijzingen, inputs.declaraties, checkpoints=(3, 6, 9), tarieven=...)
     summary(bt); explain(bt, herkomst="demodata, zaad 193")
-    late_aanbieders(inputs.toewijzingen, inputs.declaraties, peildatum)   # the signal on its own
+    late_aanbieders(inputs.toewijzingen, inputs.declaraties, peildatum)   # the signal, with `tekst`
+    as_known_at(toewijzingen, declaraties, date(2024, 6, 30))             # the data as they were then
+    metrics.jeugd.wat_als.wat_als(fc, Scenario(...))                      # the what-if (issue 13)
     CompletionFactors.estimate(inputs.declaraties, date(2024, 6, 30)).frame()
     jaareinde(ctx)                         # the derived metric `prognose` (metrics.derived)
 
 Frames: toewijzingen need toewijzing_id, aanvraagdatum, begindatum, einddatum, volume,
-frequentie, tarief (aanbieder_agb, aanbieder_naam, productcategorie used when present);
+frequentie, tarief (aanbieder_agb, aanbieder_naam, productcategorie, productcode used when present);
 declaraties need toewijzing_id, maand, ingediend_op, bedrag (status optional). Both may be the
 full tables or what `load` returns. Filters (productcategorie, aanbieder, wijk) are applied by `load`.
 """
@@ -123,22 +130,7 @@ class InsufficientHistory(ValueError):
     """Too little complete history before the peildatum to estimate how declarations come in."""
 
 
-def _eur(x: float) -> str:
-    if abs(x) >= 1e6:
-        return "€ " + format_decimal(x / 1e6, format="#,##0.0", locale="nl_NL") + " mln"
-    return "€ " + format_decimal(x, format="#,##0", locale="nl_NL")
-
-
-def _pct(x: float) -> str:
-    return format_decimal(x, format="0.0", locale="nl_NL") + "%"
-
-
-def _date(d: dt.date) -> str:
-    return f"{d.day} {maanden.MONTHS_NL[d.month - 1]} {d.year}"
-
-
-def _listing(items: Sequence[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " en " + items[-1]
+_eur, _pct, _date, _listing = maanden.eur, maanden.pct, maanden.date, maanden.listing
 
 
 # --- inputs ---------------------------------------------------------------------------------
@@ -279,11 +271,18 @@ def _pooled(d: pl.DataFrame, peildatum: dt.date, max_lag: int) -> tuple[Completi
 class Forecast:
     """Year-end forecast of jaar `year` made at `peildatum`; amounts in euro.
 
-    months: one row per month of care (month, realised, expected_lag, late_fill, expected_active,
-    expected_known, expected_new, total, cumulative); `LABELS` has their Dutch names. late: the
-    late aanbieders at the peildatum (vertraging.SIGNAL_SCHEMA). backtest: the earlier years at
-    the same point of the year the range comes from (columns as `backtest`). parts: what the
-    what-if (`metrics.jeugd.wat_als`) recomputes, see `_Parts`.
+    The sums: realised + expected_lag + expected_active = total; late_fill is the part of
+    expected_lag added for late aanbieders; expected_known + expected_new = expected_active.
+    low, high: the 80% range (None with too few earlier years), effective_years the number of
+    independent years its errors were worth. months: one row per month of care (month, realised,
+    expected_lag, late_fill, expected_active, expected_known, expected_new, total, cumulative);
+    `LABELS` has their Dutch names. late: the late aanbieders at the peildatum
+    (vertraging.SIGNAL_SCHEMA). backtest: the earlier years at the same point of the year the
+    range comes from (columns as `backtest`). price_level: per month index (mi) the tariff level
+    used (niveau = gedeclareerd x residu: declared changes x what declarations showed).
+    tarieven: the declared changes known at the peildatum. tarief_check: can the tarief column
+    be taken as each start's (see `tarief_check`). parts: what the what-if
+    (`metrics.jeugd.wat_als`) recomputes, see `_Parts`.
     """
 
     year: int
@@ -445,8 +444,12 @@ class _Model:
         # Sorted by month: the window is a slice, not a scan.
         mi = self._months["mi"]
         a, b = int(mi.search_sorted(lo, side="left")), int(mi.search_sorted(p, side="right"))
-        rates = known.select("tid", "aanbieder", "naam", "groep", "begin", "end", "per_day", "per_month", "level_start")
-        rows = self._months.slice(a, b - a).join(rates, on="tid", how="inner")
+        # tid is the row number of self.t: a take by position instead of a hash join.
+        columns = ["aanbieder", "naam", "groep", "begin", "end", "per_day", "per_month", "level_start"]
+        full = self.t.select("tid").join(known.select("tid", *columns), on="tid", how="left", maintain_order="left")
+        rows = self._months.slice(a, b - a)
+        index = rows["tid"]
+        rows = rows.with_columns([full[c].gather(index) for c in columns]).filter(pl.col("per_day").is_not_null())
         unknown_end = pl.col("end").is_null() & (pl.col("mi") == p) & (pl.col("end_mi") == p)
         m_start = maanden.start_expr(pl.col("mi"))
         through = (m_start.dt.month_end() - pl.max_horizontal(pl.col("begin"), m_start)).dt.total_days() + 1
@@ -1229,6 +1232,8 @@ def describe(fc: Forecast) -> str:
             "(volume × tarief, zolang ze naar verwachting lopen, maal wat aanbieders gewoonlijk declareren van wat is "
             f"toegewezen) en {_eur(fc.expected_new)} uit nieuwe toewijzingen (zoveel als er het afgelopen jaar per maand bijkwamen)."
         )
+    elif fc.expected_active > 0:
+        text += f" Daarnaast verwachten we {_eur(fc.expected_active)} voor toewijzingen die na de peildatum nog in december beginnen."
     changes = fc.tarieven.filter(pl.col("ingangsdatum") > fc.peildatum - dt.timedelta(days=366))
     if changes.height:
         listed = [f"{_pct(r['indexatie'] * 100)} vanaf {_date(r['ingangsdatum'])}" for r in changes.iter_rows(named=True)]

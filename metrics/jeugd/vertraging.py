@@ -9,7 +9,8 @@ differ: a large one that declares quarterly must not set the pace for all. Two g
   in which an aanbieder was late does not make the next years expect it late again (with three
   blocks, one odd year is outvoted).
 - Robust for small aanbieders: an aanbieder's own shares are mixed with everyone's in proportion
-  n / (n + PRIOR_MONTHS), n its toewijzing-months in the reference period.
+  n / (n + PRIOR_MONTHS), n its declaration lines (about its toewijzing-months) in the reference
+  period.
 
 Late aanbieder: per aanbieder and month of care the declarations expected by now are
 share(age) x expected amount (its toewijzingen x its utilisation). A run of months of care
@@ -60,8 +61,10 @@ def shares(d: pl.DataFrame, peildatum: dt.date, max_lag: int, history: int) -> t
     # The lines once per aanbieder, month and age; everything after works on these few rows.
     by_age = ref.group_by("aanbieder", "mi", "k").agg(amount=pl.col("bedrag").sum())
     by_age = pl.concat([by_age, by_age.group_by("mi", "k").agg(pl.col("amount").sum()).select(pl.lit(POOLED).alias("aanbieder"), "mi", "k", "amount")])
-    counts = ref.group_by("aanbieder", "mi").agg(n=pl.col("tid").n_unique())
-    counts = pl.concat([counts, ref.group_by("mi").agg(n=pl.col("tid").n_unique()).select(pl.lit(POOLED).alias("aanbieder"), "mi", "n")])
+    # Lines, not distinct toewijzingen: a month mostly comes in one line, and this only weighs
+    # how much an aanbieder's own shares count.
+    counts = ref.group_by("aanbieder", "mi").agg(n=pl.len())
+    counts = pl.concat([counts, counts.group_by("mi").agg(pl.col("n").sum()).select(pl.lit(POOLED).alias("aanbieder"), "mi", "n")])
     eventual = by_age.group_by("aanbieder", "mi").agg(bedrag=pl.col("amount").sum()).join(counts, on=["aanbieder", "mi"], how="left")
     block = ((p - max_lag - pl.col("mi")) // BLOCK_MONTHS).alias("block")
     per_block = eventual.filter(pl.col("bedrag") != 0).group_by("aanbieder", block).agg(total=pl.col("bedrag").sum(), months=pl.len())

@@ -49,14 +49,7 @@ def _num(x: float, fmt: str = "0.#") -> str:
     return format_decimal(x, format=fmt, locale="nl_NL")
 
 
-def _eur(x: float) -> str:
-    if abs(x) >= 1e6:
-        return "€ " + format_decimal(x / 1e6, format="#,##0.0", locale="nl_NL") + " mln"
-    return "€ " + format_decimal(x, format="#,##0", locale="nl_NL")
-
-
-def _date(d: dt.date) -> str:
-    return f"{d.day} {maanden.MONTHS_NL[d.month - 1]} {d.year}"
+_eur, _date = maanden.eur, maanden.date
 
 
 @dataclass(frozen=True)
