@@ -559,7 +559,9 @@ class _Model:
             priced=pl.col("cost").sum(), n=pl.len()
         )
         cost_ref = eventual.group_by("aanbieder").agg(bedrag=pl.col("bedrag").sum())
-        util = priced_ref.join(cost_ref, on="aanbieder", how="left").with_columns(own=pl.col("bedrag").fill_null(0.0) / pl.col("priced"))
+        util = priced_ref.join(cost_ref, on="aanbieder", how="left").with_columns(
+            own=pl.when(pl.col("priced") > 0).then(pl.col("bedrag").fill_null(0.0) / pl.col("priced"))
+        )
         pooled_row = util.filter(pl.col("aanbieder") == vertraging.POOLED)
         if pooled_row.is_empty() or not pooled_row["priced"][0] > 0:
             raise InsufficientHistory(
