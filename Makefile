@@ -12,10 +12,11 @@ DEV_HASH := $(shell cat requirements.txt requirements-dev.txt | sha256sum | cut 
 RUN_STAMP := $(VENV)/.installed-run-$(RUN_HASH)
 DEV_STAMP := $(VENV)/.installed-dev-$(DEV_HASH)
 
-.PHONY: run test demo build check clean help
+.PHONY: run dev test demo build check clean help
 
 help:
 	@echo "make run    - installeer (eenmalig), bouw het demo-warehouse als er nog geen is, start de app"
+	@echo "make dev    - als make run, maar de app herlaadt als u een bestand bewaart (voor ontwikkelen)"
 	@echo "make test   - installeer (eenmalig) en draai alle tests"
 	@echo "make build INPUTS=pad/naar/inputs.toml - bouw het warehouse uit eigen bestanden"
 
@@ -38,6 +39,11 @@ $(DB): | $(RUN_STAMP)
 
 run: $(RUN_STAMP) $(DB)
 	DATAKOMPAS_DB=$(DB) $(VENV)/bin/streamlit run Home.py
+
+# Reload on save, for editing pages. Not for serving many users: the watcher runs on the server's
+# event loop after every script run (docs/concurrency.md); .streamlit/config.toml turns it off.
+dev: $(RUN_STAMP) $(DB)
+	DATAKOMPAS_DB=$(DB) $(VENV)/bin/streamlit run Home.py --server.fileWatcherType auto --server.folderWatchBlacklist .venv
 
 test: $(DEV_STAMP)
 	$(PY) -m pytest

@@ -10,7 +10,7 @@ import traceback
 from pathlib import Path
 
 from data_sources import inputs as inputs_mod
-from data_sources.build import build, default_db, read_all, say
+from data_sources.build import build, default_db, read_inputs, say
 from data_sources.problems import InputError, Problems
 
 
@@ -64,8 +64,8 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if args.command == "check":
             inputs = inputs_mod.load(args.inputs, args.gemeente)
-            _, problems = read_all(inputs)
-            if problems:
+            _, resolved, problems = read_inputs(inputs)
+            if problems or resolved is None:
                 return _report(problems)
             say("Invoer in orde.")
             return 0

@@ -20,6 +20,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from data_sources import instellingen as settings_mod
 from data_sources import quality, registry
 from data_sources.inputs import Inputs
 from data_sources.privacy import Pseudonymiser
@@ -84,12 +85,29 @@ def read_all(inputs: Inputs, progress=say) -> tuple[list[Loaded], Problems]:
     return loaded, problems
 
 
+def read_inputs(inputs: Inputs, progress=say) -> tuple[list[Loaded], settings_mod.Resolved | None, Problems]:
+    """`read_all` plus the gemeente's settings (validated; the CBS gemeente list gives a default its name)."""
+    loaded, problems = read_all(inputs, progress)
+    regios = next((item.tables for item in loaded if item.key == "cbs_regios"), {})
+    resolved = settings_mod.resolve(inputs.gemeente, inputs.instellingen, regios.get("gemeenten"), problems, progress)
+    return loaded, resolved, problems
+
+
 def _checksum(path: Path) -> str:
     h = hashlib.sha256()
     with open(path, "rb") as fh:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             h.update(chunk)
     return h.hexdigest()
+
+
+def _stage(name: str) -> None:
+    """A named point of the build where a test can stop it for good (DATAKOMPAS_BUILD_PAUSE=name):
+    tests/test_build.py kills the build there and checks the warehouse is untouched. Unset, nothing."""
+    if os.environ.get("DATAKOMPAS_BUILD_PAUSE") == name:
+        print(f"gepauzeerd bij {name}", file=sys.stderr, flush=True)
+        while True:
+            time.sleep(60)
 
 
 def remove_stale(db: Path) -> None:
@@ -107,8 +125,8 @@ def build(
     started = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
     t0 = time.perf_counter()
     progress(f"Inlezen en controleren ({inputs.gemeente}):")
-    loaded, problems = read_all(inputs, progress)
-    if problems:
+    loaded, resolved, problems = read_inputs(inputs, progress)
+    if problems or resolved is None:
         raise InputError(problems)
 
     db.parent.mkdir(parents=True, exist_ok=True)
@@ -120,8 +138,10 @@ def build(
     progress("Schrijven naar het warehouse:")
     con = duckdb.connect(str(tmp))
     try:
+        _stage("created")
         written: set[str] = set()
-        for item in loaded:
+        settings_tables = Loaded("instellingen", settings_mod.tables(resolved), (), 0.0)
+        for item in [*loaded, settings_tables]:
             for name, frame in item.tables.items():
                 if name in written:  # reference tables that more than one source carries
                     continue
@@ -131,7 +151,8 @@ def build(
                 con.unregister("__frame")
                 written.add(name)
                 progress(f"  {name:<26} {frame.height:>12,} rijen  {time.perf_counter() - t1:6.1f} s".replace(",", "."))
-        _write_meta(con, inputs, loaded, started, build_id, demo, peildatum)
+        _stage("tables-written")
+        _write_meta(con, inputs, loaded, resolved, started, build_id, demo, peildatum)
         results = quality.run(con, [registry.get(i.key) for i in loaded], peildatum)
         con.register("__q", pl.DataFrame(results, schema=quality.RESULT_SCHEMA, orient="row").to_arrow())
         con.execute("CREATE TABLE quality_checks AS SELECT * FROM __q")
@@ -140,6 +161,7 @@ def build(
         con.execute("UPDATE builds SET seconds = ? WHERE build_id = ?", [seconds, build_id])
         con.execute("CHECKPOINT")
         con.close()
+        _stage("before-rename")
         os.replace(tmp, db)
     except BaseException:
         try:
@@ -158,18 +180,19 @@ def build(
     return {"build_id": build_id, "seconds": seconds, "quality": counts}
 
 
-def _write_meta(con, inputs: Inputs, loaded: list[Loaded], started, build_id: str, demo: bool, peildatum) -> None:
+def _write_meta(con, inputs: Inputs, loaded: list[Loaded], resolved: settings_mod.Resolved, started, build_id: str, demo: bool, peildatum) -> None:
     rows = []
     for item in loaded:
         s = registry.get(item.key)
+        owner, steward = settings_mod.roles(resolved, s.key, s.owner, s.steward)
         rows.append(
             {
                 "key": s.key,
                 "title": s.title,
                 "description": s.description,
-                "owner": s.owner,
-                "steward": s.steward,
-                "publisher": s.publisher,
+                "owner": owner,
+                "steward": steward,
+                "publisher": s.publisher.replace("{gemeente}", resolved.naam),
                 "licence": s.licence,
                 "refresh": s.refresh,
                 "personal_data": s.personal_data,

@@ -56,7 +56,7 @@ def _read_table(found: cbs.CbsFiles, df: cbs.DataFile, ctx: Context) -> pl.DataF
     props = found.same_table(found.properties, df, "DataProperties", problems)
     if props is None:
         if not found.properties:
-            df.add(problems, "DataProperties ontbreekt: zonder die metadata zijn onderwerpen, titels en eenheden onbekend", expected="het bestand DataProperties (.csv of .json) van dezelfde KWB-tabel in files")
+            df.add(problems, "DataProperties ontbreekt: zonder die metadata zijn onderwerpen, titels en eenheden onbekend", expected="het bestand DataProperties (.csv of .json) van dezelfde KWB-tabel in files")  # noqa: E501 - one message
         return None
     topics = topic_names(props.frame)
     jaar = _jaar(found, df, ctx)
@@ -190,7 +190,7 @@ SOURCE = Source(
         "Alle gemeenten voor vergelijking, wijken en buurten van de eigen gemeente."
     ),
     publisher="CBS",
-    owner="Team Onderzoek en Statistiek (gemeente Zwolle); bron CBS",
+    owner="Team Onderzoek en Statistiek (gemeente {gemeente}); bron CBS",
     steward="Databrigade",
     licence="CC BY 4.0",
     refresh="jaarlijks, met aanvullingen in de loop van het jaar",

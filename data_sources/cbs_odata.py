@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import csv
 import difflib
-import io
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -24,7 +23,7 @@ from pathlib import Path
 import polars as pl
 
 from data_sources.problems import MAX_PER_FILE, Problems
-from data_sources.readers import BOM, read_csv_strings, read_json, read_text, sniff_separator
+from data_sources.readers import BOM, CsvRows, check_csv_text, read_csv_strings, read_json, read_text, sniff_separator
 from data_sources.source import Check, Context
 
 LINE = "__line"
@@ -213,6 +212,8 @@ def _add_json(path: Path, problems: Problems, out: CbsFiles) -> None:
 def _add_csv(path: Path, text: str, problems: Problems, out: CbsFiles) -> None:
     header_line = text.split("\n", 1)[0].rstrip("\r")
     sep = sniff_separator(header_line)
+    if not check_csv_text(path, text, sep, problems):
+        return
     header = [h.strip().lstrip(BOM) for h in next(csv.reader([header_line], delimiter=sep), [])]
     kind = _kind(set(header))
     if kind == "data":
@@ -224,20 +225,18 @@ def _add_csv(path: Path, text: str, problems: Problems, out: CbsFiles) -> None:
         # Data rows never span lines, so row i is on line i + 2.
         frame = frame.with_row_index(LINE, offset=2).with_columns(pl.col(LINE).cast(pl.Int64))
     else:
-        frame = frame.with_columns(pl.Series(LINE, _record_lines(text, sep, frame.height), dtype=pl.Int64))
+        frame = frame.with_columns(pl.Series(LINE, _record_lines(path, text, sep, frame.height, problems), dtype=pl.Int64))
     _add(out, path, kind, frame, records=False)
 
 
-def _record_lines(text: str, sep: str, n: int) -> list[int | None]:
+def _record_lines(path: Path, text: str, sep: str, n: int, problems: Problems) -> list[int | None]:
     """First line of each record; metadata has descriptions that run over several lines."""
-    reader = csv.reader(io.StringIO(text), delimiter=sep)
-    next(reader, None)
     starts: list[int | None] = []
-    previous = reader.line_num
-    for row in reader:
-        if row:
+    previous = None
+    for line_num, row in CsvRows(path, text, sep, problems):
+        if previous is not None and row:
             starts.append(previous + 1)
-        previous = reader.line_num
+        previous = line_num
     return starts if len(starts) == n else [None] * n
 
 

@@ -94,7 +94,7 @@ SOURCE = Source(
         "WijkenEnBuurten van een CBS-tabel). Hiermee worden alle cijfers per wijk en buurt gekoppeld."
     ),
     publisher="CBS",
-    owner="Team Onderzoek en Statistiek (gemeente Zwolle); bron CBS",
+    owner="Team Onderzoek en Statistiek (gemeente {gemeente}); bron CBS",
     steward="Databrigade",
     licence="CC BY 4.0",
     refresh="jaarlijks (nieuwe indeling per 1 januari)",

@@ -77,7 +77,7 @@ SOURCE = Source(
         "en met andere gemeenten te vergelijken."
     ),
     publisher="CBS",
-    owner="Team Wonen (gemeente Zwolle); bron CBS",
+    owner="Team Wonen (gemeente {gemeente}); bron CBS",
     steward="Databrigade",
     licence="CC BY 4.0",
     refresh="jaarlijks",

@@ -202,15 +202,33 @@ def _row(code: str, geom: shapely.Geometry, schematic: bool, key: str) -> dict:
 
 
 def _read_file(path: Path, ctx: Context, index: NameIndex | None) -> list[tuple[str, shapely.Geometry, bool]]:
-    """(buurt code, lon/lat shape, schematisch) of the build gemeente's buurten in one file."""
+    """(buurt code, lon/lat shape, schematisch) of the build gemeente's buurten in one file.
+
+    Features are identified first and only the gemeente's own are turned into shapes: a national
+    buurtkaart with millions of coordinates costs the parsing of the JSON, not of every polygon.
+    """
     doc = read_json(path, ctx.problems)
     features = None if doc is None else _features(doc, path, ctx)
     if features is None:
         return []
     usable, crs = _declared_crs(doc, path, ctx)
-    geoms = [_geometry(i, f, path, ctx) for i, f in enumerate(features)]
-    parsed = [g for g in geoms if g is not None]
-    if not usable or not parsed:
+    if not usable:
+        return []
+    properties = [f.get("properties") if isinstance(f, dict) and isinstance(f.get("properties"), dict) else {} for f in features]
+    codes = _identify(properties, path, ctx, index)
+    if codes is None:
+        return []
+    prefix = "BU" + ctx.gemeente[2:]
+    own = [i for i, code in enumerate(codes) if code is not None and code.startswith(prefix)]
+    elsewhere = sum(1 for code in codes if code is not None and not code.startswith(prefix))
+    if elsewhere and not own:
+        ctx.problems.add(path, f"het bestand bevat geen buurten van gemeente {ctx.gemeente}", expected=f"buurten met codes {prefix}....")
+        return []
+    if elsewhere:
+        ctx.progress(f"    {path.name}: {elsewhere} buurten van andere gemeenten overgeslagen")
+    geoms = {i: _geometry(i, features[i], path, ctx) for i in own}
+    parsed = [g for g in geoms.values() if g is not None]
+    if not parsed:
         return []
     if crs is None:
         usable, crs = _guess_crs(shapely.get_coordinates(parsed), path, ctx)
@@ -218,26 +236,12 @@ def _read_file(path: Path, ctx: Context, index: NameIndex | None) -> list[tuple[
             return []
     if crs != "EPSG:4326":
         transformer = _to_wgs84(crs)
-        geoms = [None if g is None else shapely.transform(g, transformer.transform, interleaved=False) for g in geoms]
-    properties = [f.get("properties") if isinstance(f, dict) and isinstance(f.get("properties"), dict) else {} for f in features]
-    codes = _identify(properties, path, ctx, index)
-    schematic = [_schematic(i, p, path, ctx) for i, p in enumerate(properties)]
-    inside = [g is not None and _in_nl(i, g, path, ctx) for i, g in enumerate(geoms)]
-    if codes is None:
-        return []
-    prefix = "BU" + ctx.gemeente[2:]
-    out, elsewhere = [], 0
-    for i, (code, geom) in enumerate(zip(codes, geoms)):
-        if code is None or not inside[i]:
-            continue
-        if not code.startswith(prefix):
-            elsewhere += 1
-            continue
-        out.append((code, geom, schematic[i]))
-    if elsewhere and not out:
-        ctx.problems.add(path, f"het bestand bevat geen buurten van gemeente {ctx.gemeente}", expected=f"buurten met codes {prefix}....")
-    elif elsewhere:
-        ctx.progress(f"    {path.name}: {elsewhere} buurten van andere gemeenten overgeslagen")
+        geoms = {i: None if g is None else shapely.transform(g, transformer.transform, interleaved=False) for i, g in geoms.items()}
+    out = []
+    for i, geom in geoms.items():
+        schematic = _schematic(i, properties[i], path, ctx)
+        if geom is not None and _in_nl(i, geom, path, ctx):
+            out.append((codes[i], geom, schematic))
     return out
 
 
@@ -282,8 +286,8 @@ SOURCE = Source(
         "Grenzen van de buurten van de gemeente als GeoJSON (WGS84 of RD New), gekoppeld aan CBS-buurtcodes; "
         "wijken zijn samengevoegd uit hun buurten. Voor de kaarten in de app."
     ),
-    publisher="CBS / PDOK (wijk- en buurtkaart) of gemeente Zwolle (eigen buurtkaart)",
-    owner="Geo-informatie, gemeente Zwolle",
+    publisher="CBS / PDOK (wijk- en buurtkaart) of gemeente {gemeente} (eigen buurtkaart)",
+    owner="Geo-informatie, gemeente {gemeente}",
     steward="Databrigade",
     licence="CC BY 4.0 voor de CBS wijk- en buurtkaart; een eigen gemeentelijke kaart: zie de gemeente",
     refresh="jaarlijks, bij een nieuwe buurtindeling",

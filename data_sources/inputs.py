@@ -8,7 +8,9 @@ files = ["politie/47018NED_2023.csv"]   # relative to this file, or absolute
 ```
 Every source is optional. Extra keys in a source table are passed to its reader as options.
 Optional top-level keys: `peildatum = 2026-11-01` (the date the exports were taken; default: the
-day of the build) and `demo = true` (written by the demo generator, shown as such in the app).
+day of the build), `demo = true` (written by the demo generator, shown as such in the app) and
+`instellingen = "pad.toml"` (the settings file of the gemeente, relative to this file; default:
+data_sources/gemeenten/<gemeente>.toml, see data_sources/instellingen.py).
 """
 
 from __future__ import annotations
@@ -16,11 +18,11 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from data_sources.problems import InputError, Problems
+from data_sources.readers import read_toml
 from data_sources.registry import SOURCE_KEYS
 
 GEMEENTE_CODE = re.compile(r"GM\d{4}")
@@ -40,6 +42,7 @@ class Inputs:
     sources: dict[str, SourceInput]
     peildatum: dt.date | None = None
     demo: bool = False
+    instellingen: Path | None = None  # chosen settings file; None: data_sources/gemeenten/<gemeente>.toml
 
     def all_files(self) -> list[Path]:
         return [f for s in self.sources.values() for f in s.files]
@@ -57,18 +60,9 @@ def load(path: Path, gemeente_override: str | None = None) -> Inputs:
     if not path.is_file():
         problems.add(shown, "bestand niet gevonden", expected="het pad naar een inputs.toml")
         raise InputError(problems)
-    try:
-        doc = tomllib.loads(path.read_text(encoding="utf-8"))
-    except UnicodeDecodeError as e:
-        problems.add(shown, f"geen UTF-8-tekst (byte {e.start})", expected="een TOML-bestand in UTF-8")
-        raise InputError(problems) from None
-    except tomllib.TOMLDecodeError as e:
-        m = re.search(r"\(at line (\d+), column (\d+)\)", str(e))
-        line = int(m.group(1)) if m else None
-        col = f"teken {m.group(2)}" if m else None
-        msg = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(e))
-        problems.add(shown, f"geen geldige TOML: {msg}", line=line, column=col, expected="TOML zoals in README (gemeente = \"GM0193\" en per bron files = [...])")
-        raise InputError(problems) from None
+    doc = read_toml(path, problems, 'TOML zoals in README (gemeente = "GM0193" en per bron files = [...])')
+    if doc is None:
+        raise InputError(problems)
 
     gemeente = gemeente_override or doc.get("gemeente")
     if not isinstance(gemeente, str):
@@ -87,9 +81,19 @@ def load(path: Path, gemeente_override: str | None = None) -> Inputs:
         demo = False
 
     base = path.parent
+    instellingen = doc.get("instellingen")
+    if instellingen is not None:
+        if not isinstance(instellingen, str) or not instellingen.strip():
+            problems.add(shown, "instellingen is geen pad", column="instellingen", value=instellingen, expected='instellingen = "gemeenten/GM0193.toml"')
+            instellingen = None
+        else:
+            instellingen = Path(instellingen) if Path(instellingen).is_absolute() else base / instellingen
+            if not instellingen.is_file():
+                problems.add(shown, f"instellingenbestand niet gevonden: {instellingen}", column="instellingen",
+                             expected="een bestaand TOML-bestand (pad relatief aan inputs.toml of absoluut), of de regel weglaten")
     sources: dict[str, SourceInput] = {}
     for key, value in doc.items():
-        if key in ("gemeente", "peildatum", "demo"):
+        if key in ("gemeente", "peildatum", "demo", "instellingen"):
             continue
         if key not in SOURCE_KEYS:
             close = difflib.get_close_matches(key, SOURCE_KEYS, n=1)
@@ -116,4 +120,4 @@ def load(path: Path, gemeente_override: str | None = None) -> Inputs:
         sources[key] = SourceInput(key=key, files=tuple(resolved), options=options)
     if problems:
         raise InputError(problems)
-    return Inputs(path=path, gemeente=gemeente, sources=sources, peildatum=peildatum, demo=demo)
+    return Inputs(path=path, gemeente=gemeente, sources=sources, peildatum=peildatum, demo=demo, instellingen=instellingen)

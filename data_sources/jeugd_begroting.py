@@ -59,8 +59,8 @@ SOURCE = Source(
         "Primitieve en actuele begroting jeugd per jaar, Iv3-taakveld en productcategoriegroep, uit de "
         "financiële administratie. Om de realisatie en de jaareindprognose tegen af te zetten."
     ),
-    publisher="Gemeente Zwolle",
-    owner="Gemeente Zwolle, beleidsveld Jeugd (budgethouder)",
+    publisher="Gemeente {gemeente}",
+    owner="Gemeente {gemeente}, beleidsveld Jeugd (budgethouder)",
     steward="Concerncontrol / team Financiën Sociaal Domein",
     licence="Intern; de vastgestelde begroting is openbaar",
     refresh="bij elke begrotingswijziging",

@@ -111,8 +111,8 @@ SOURCE = Source(
         "bedrag, de status en de indiendatum, inclusief creditregels. Basis voor de realisatie en de "
         "jaareindprognose, die corrigeert voor declaraties die nog niet binnen zijn."
     ),
-    publisher="Gemeente Zwolle",
-    owner="Gemeente Zwolle, beleidsveld Jeugd (budgethouder)",
+    publisher="Gemeente {gemeente}",
+    owner="Gemeente {gemeente}, beleidsveld Jeugd (budgethouder)",
     steward="Team Financiën Sociaal Domein (declaratieverwerking)",
     licence="Intern; niet openbaar (via toewijzing_id herleidbaar tot een gepseudonimiseerde jeugdige)",
     refresh="maandelijks",

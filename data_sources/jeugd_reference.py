@@ -5,11 +5,15 @@ Every jeugd loader returns the three warehouse tables built from these declarati
 each table name once. The iJw code lists that the loaders accept (verwijzer, eenheid,
 frequentie) live here too, so the loaders, the demo generator and FORMATS.md share one source.
 
-Provenance and doubts are in FORMATS.md ("Referentietabellen"). In short: productcategorieën
-40-50 and the 2015 codes 31-38 follow the VECOZO/berichtenapp list of iJw productcategorieën;
-51, 53 and 54 and the taakvelden 6.72a, 6.72d, 6.73a, 6.73c, 6.74a-c are named as in the Iv3
-toelichting (findo.nl); the names of 6.72b, 6.72c, 6.73b, 6.82a and 6.82b, the reporting group
-of 49, and the eenheid and frequentie codes could not be checked against a source.
+Sources (FORMATS.md, "Referentietabellen", gives them beside each list):
+- iJw code lists: Informatiemodel iStandaarden iJw release 3.2 (Zorginstituut Nederland,
+  https://www.istandaarden.nl/ijw/releases/release-ijw-3.2), lists COD327 (verwijzer),
+  WJ756 (eenheid), WMO757 (frequentie) and JZ020 (productcategorie).
+- Iv3 taakvelden: Iv3-informatievoorschrift gemeenten en gemeenschappelijke regelingen 2023,
+  blad 4 (the split of 6.72 into ten and of 6.82 into two taakvelden).
+- Productcategorie -> taakveld from 2023: the Iv3 toelichting per taakveld (findo.nl, "De
+  volgende iJw-productcodes moeten op dit taakveld worden geboekt"); where it names no
+  category the mapping is derived from the taakveld's name or is an assumption (KOPPELING_GRONDSLAG).
 """
 
 from __future__ import annotations
@@ -54,6 +58,7 @@ class Koppeling(NamedTuple):
     taakveld: str
 
 
+# iJw JZ020 "Productcategorie" (iJw 3.2), descriptions as published; the group is ours (FORMATS.md).
 PRODUCTCATEGORIEEN: tuple[Productcategorie, ...] = (
     Productcategorie("31", "(2015) Zonder verblijf: uitgevoerd door wijk- of buurtteam", ZONDER_VERBLIJF),
     Productcategorie("32", "(2015) Zonder verblijf: ambulante jeugdhulp op locatie van de aanbieder", ZONDER_VERBLIJF),
@@ -72,15 +77,24 @@ PRODUCTCATEGORIEEN: tuple[Productcategorie, ...] = (
     Productcategorie("46", "Jeugdhulp crisis", MET_VERBLIJF),
     Productcategorie("47", "Jeugdreclassering", JEUGDRECLASSERING),
     Productcategorie("48", "Jeugdbescherming", JEUGDBESCHERMING),
-    # Justitieel (strafrechtelijk) kader: reported with jeugdreclassering; see FORMATS.md.
+    # Justitieel (strafrechtelijk) kader: reported with jeugdreclassering (assumption, FORMATS.md).
     Productcategorie("49", "Activiteiten in het preventief justitieel kader", JEUGDRECLASSERING),
     Productcategorie("50", "Maatwerkarrangementen jeugd", ZONDER_VERBLIJF),
-    Productcategorie("51", "Generalistische Basis GGZ", JEUGD_GGZ),
+    Productcategorie("51", "Generalistische basis-ggz", JEUGD_GGZ),
+    Productcategorie("52", "Specialistische ggz", JEUGD_GGZ),
     # Booked on 6.74a with jeugd-GGZ behandeling, so reported with jeugd-GGZ.
     Productcategorie("53", "Kindergeneeskunde", JEUGD_GGZ),
     Productcategorie("54", "Jeugd-ggz", JEUGD_GGZ),
+    # Landelijk ingekochte zorg (the former LTA) is booked on 6.74b crisis/LTA/GGZ-verblijf:
+    # reported with verblijf (assumption: it holds ambulante functions too).
+    Productcategorie("55", "Landelijk ingekochte zorg", MET_VERBLIJF),
 )
 
+# Iv3-informatievoorschrift 2023, blad 4: "Het taakveld 6.72 Maatwerkdienstverlening 18- wordt
+# opgedeeld in tien nieuwe taakvelden: 6.72a-d, 6.73a-c, 6.74a-c" and "Het taakveld 6.82
+# Geëscaleerde zorg 18- wordt opgedeeld in twee nieuwe taakvelden: 6.82a, 6.82b". So every new
+# taakveld continues exactly one old one (`reeks`); verblijf, crisis and gesloten plaatsing were
+# on 6.72 before 2023, and 6.82 held jeugdbescherming and jeugdreclassering only.
 TAAKVELDEN: tuple[Taakveld, ...] = (
     Taakveld("6.72", "Maatwerkdienstverlening 18-", IV3_START, IV3_SPLITSING - 1, "6.72"),
     Taakveld("6.82", "Geëscaleerde zorg 18-", IV3_START, IV3_SPLITSING - 1, "6.82"),
@@ -88,69 +102,82 @@ TAAKVELDEN: tuple[Taakveld, ...] = (
     Taakveld("6.72b", "Jeugdhulp behandeling", IV3_SPLITSING, None, "6.72"),
     Taakveld("6.72c", "Jeugdhulp dagbesteding", IV3_SPLITSING, None, "6.72"),
     Taakveld("6.72d", "Jeugdhulp zonder verblijf overig", IV3_SPLITSING, None, "6.72"),
-    Taakveld("6.73a", "Pleegzorg", IV3_SPLITSING, None, "6.82"),
-    Taakveld("6.73b", "Gezinsgericht", IV3_SPLITSING, None, "6.82"),
-    Taakveld("6.73c", "Jeugdhulp met verblijf overig", IV3_SPLITSING, None, "6.82"),
-    Taakveld("6.74a", "Jeugd behandeling GGZ zonder verblijf", IV3_SPLITSING, None, "6.72"),
-    Taakveld("6.74b", "Jeugdhulp crisis/LTA/GGZ-verblijf", IV3_SPLITSING, None, "6.82"),
-    Taakveld("6.74c", "Gesloten plaatsing", IV3_SPLITSING, None, "6.82"),
+    Taakveld("6.73a", "Pleegzorg", IV3_SPLITSING, None, "6.72"),
+    Taakveld("6.73b", "Gezinsgericht", IV3_SPLITSING, None, "6.72"),
+    Taakveld("6.73c", "Jeugdhulp met verblijf overig", IV3_SPLITSING, None, "6.72"),
+    Taakveld("6.74a", "Jeugdhulp behandeling GGZ zonder verblijf", IV3_SPLITSING, None, "6.72"),
+    Taakveld("6.74b", "Jeugdhulp crisis/LTA/GGZ-verblijf", IV3_SPLITSING, None, "6.72"),
+    Taakveld("6.74c", "Gesloten plaatsing", IV3_SPLITSING, None, "6.72"),
     Taakveld("6.82a", "Jeugdbescherming", IV3_SPLITSING, None, "6.82"),
     Taakveld("6.82b", "Jeugdreclassering", IV3_SPLITSING, None, "6.82"),
 )
 
-# Up to 2022: zonder verblijf (incl. GGZ) on 6.72, the rest on 6.82. From 2023 one default
-# sub-taakveld per productcategorie; where Iv3 splits a category by verblijfsvorm or by
-# begeleiding/behandeling (43, 44, 45) a productcode-level mapping would be needed (FORMATS.md).
+# Up to 2022 all jeugdhulp (with or without verblijf, crisis, GGZ) is on 6.72 and the justitieel
+# kader (jeugdbescherming, jeugdreclassering, 49) on 6.82: each new taakveld has one parent, so
+# the old booking of a category is the parent of its new taakveld.
 _OUD = {
-    "31": "6.72", "32": "6.72", "33": "6.72", "34": "6.72",
-    "35": "6.82", "36": "6.82", "37": "6.82", "38": "6.82",
-    "40": "6.72", "41": "6.72", "42": "6.72", "43": "6.82", "44": "6.82", "45": "6.72",
-    "46": "6.82", "47": "6.82", "48": "6.82", "49": "6.82", "50": "6.72",
-    "51": "6.72", "53": "6.72", "54": "6.72",
-}  # fmt: skip
+    **{pc: "6.72" for pc in ("31", "32", "33", "34", "35", "36", "37", "38")},
+    **{pc: "6.72" for pc in ("40", "41", "42", "43", "44", "45", "46", "50", "51", "52", "53", "54", "55")},
+    **{pc: "6.82" for pc in ("47", "48", "49")},
+}
+# From 2023 one default sub-taakveld per productcategorie. Where Iv3 splits a category by
+# verblijfsvorm or by begeleiding/behandeling (43, 44, 45, 54 with verblijf) a productcode-level
+# mapping would be needed (FORMATS.md).
 _NIEUW = {
     "40": "6.72a", "41": "6.72b", "42": "6.72d", "43": "6.73c", "44": "6.73c", "45": "6.72a",
     "46": "6.74b", "47": "6.82b", "48": "6.82a", "49": "6.82b", "50": "6.72d",
-    "51": "6.74a", "53": "6.74a", "54": "6.74a",
+    "51": "6.74a", "52": "6.74a", "53": "6.74a", "54": "6.74a", "55": "6.74b",
+}  # fmt: skip
+# Why each mapping from 2023 holds: "bron" = the Iv3 toelichting of that taakveld names the
+# category; "naam" = follows from the taakveld's name in the Iv3 list; "aanname" = our choice.
+KOPPELING_GRONDSLAG: dict[str, str] = {
+    "40": "bron", "41": "aanname", "42": "aanname", "43": "bron", "44": "bron", "45": "bron",
+    "46": "naam", "47": "naam", "48": "naam", "49": "aanname", "50": "bron",
+    "51": "bron", "52": "bron", "53": "bron", "54": "bron", "55": "naam",
 }  # fmt: skip
 KOPPELING: tuple[Koppeling, ...] = tuple(
     [Koppeling(pc, IV3_START, IV3_SPLITSING - 1, tv) for pc, tv in _OUD.items()]
     + [Koppeling(pc, IV3_SPLITSING, None, tv) for pc, tv in _NIEUW.items()]
 )
 
-# iJw code lists: code -> the label stored in the warehouse. Loaders accept the code or the
-# label (any case); ALIASES adds spellings seen in exports.
+# iJw code lists (iJw 3.2): code -> the label stored in the warehouse. Loaders accept the code or
+# the label (any case); ALIASES adds spellings seen in exports.
+# COD327 "Code verwijzer". 07 ("onbekend") existed in iJw 2.x only and is refused.
 VERWIJZERS: dict[str, str] = {
-    "01": "gemeentelijke toegang",
+    "01": "gemeentelijke toegang",  # "Gemeente"
     "02": "huisarts",
     "03": "jeugdarts",
     "04": "gecertificeerde instelling",
     "05": "medisch specialist",
-    "06": "rechter/OvJ",
-    "07": "geen verwijzer",
+    "06": "zelfverwijzer/geen verwijzer",
+    "08": "rechter/OvJ/functionaris JJI",  # "Rechter, Officier van Justitie, functionaris Justitiële jeugdinrichting"
 }
+# WJ756 "Eenheid" (there is no code for week or month: a monthly fee is 84 per maand).
 EENHEDEN: dict[str, str] = {
     "01": "minuut",
     "04": "uur",
     "14": "etmaal",
-    "16": "dagdeel",
-    "21": "week",
-    "82": "stuks (inspanning)",
+    "16": "dagdeel",  # "Dagdeel (4 uur)"
+    "82": "stuks (output)",
     "83": "euro's",
-    "84": "stuks (output)",
+    "84": "stuks (inspanning)",
 }
+# WMO757 "Frequentie" (used by iWmo and iJw alike).
 FREQUENTIES: dict[str, str] = {
     "1": "per dag",
     "2": "per week",
     "4": "per maand",
-    "6": "totaal binnen geldigheidsduur",
+    "6": "totaal binnen geldigheidsduur",  # "Totaal binnen geldigheidsduur toewijzing"
 }
 ALIASES: dict[str, str] = {
-    "rechter/officier van justitie": "rechter/OvJ",
+    "gemeente": "gemeentelijke toegang",
+    "zelfverwijzer": "zelfverwijzer/geen verwijzer",
+    "geen verwijzer": "zelfverwijzer/geen verwijzer",
+    "rechter/ovj": "rechter/OvJ/functionaris JJI",
+    "rechter/officier van justitie": "rechter/OvJ/functionaris JJI",
+    "rechter, officier van justitie, functionaris justitiële jeugdinrichting": "rechter/OvJ/functionaris JJI",
     "dagdeel (4 uur)": "dagdeel",
     "euro": "euro's",
-    "stuks": "stuks (inspanning)",
-    "prestatie": "stuks (output)",
     "totaal binnen geldigheidsduur toewijzing": "totaal binnen geldigheidsduur",
     "totaal": "totaal binnen geldigheidsduur",
 }

@@ -49,7 +49,7 @@ SCHEMA = Schema(
         ),
         Column("aanbieder_agb", "str", "AGB-code van de aanbieder", pattern=r"\d{8}", pattern_hint="8 cijfers"),
         Column("aanbieder_naam", "str", "Naam van de aanbieder"),
-        Column("verwijzer", "str", "Verwijzer (iJw-code 01-07 of de omschrijving)", allowed=tuple(ref.VERWIJZERS.values())),
+        Column("verwijzer", "str", "Verwijzer (iJw COD327: 01-06 of 08, of de omschrijving)", allowed=tuple(ref.VERWIJZERS.values())),
         Column("aanvraagdatum", "date", "Datum van de aanvraag bij de toegang; leeg als die niet is vastgelegd", nullable=True),
         Column("begindatum", "date", "Ingangsdatum van de toewijzing"),
         Column("einddatum", "date", "Einddatum; leeg zolang de toewijzing loopt", nullable=True),
@@ -185,8 +185,8 @@ SOURCE = Source(
         "jeugdige (gepseudonimiseerd), buurt, productcategorie en -code, aanbieder, verwijzer, periode, "
         "omvang en tarief. Basis voor het aantal jeugdigen met jeugdhulp, trajecten, doorlooptijden en gebruik per buurt."
     ),
-    publisher="Gemeente Zwolle",
-    owner="Gemeente Zwolle, beleidsveld Jeugd",
+    publisher="Gemeente {gemeente}",
+    owner="Gemeente {gemeente}, beleidsveld Jeugd",
     steward="Informatievoorziening Sociaal Domein (functioneel beheer jeugdregistratie)",
     licence="Intern; niet openbaar (gepseudonimiseerde persoonsgegevens)",
     refresh="maandelijks",

@@ -115,8 +115,8 @@ SOURCE = Source(
         "Meldingen openbare ruimte (MOR) van inwoners: per melding de datum, categorie, buurt, status en "
         "datum van afhandeling. Voor aantallen per wijk, seizoenspatronen en afhandeltijden."
     ),
-    publisher="Gemeente Zwolle",
-    owner="Gemeente Zwolle, beheer openbare ruimte",
+    publisher="Gemeente {gemeente}",
+    owner="Gemeente {gemeente}, beheer openbare ruimte",
     steward="Team Stadsbeheer (meldingensysteem)",
     licence="Intern; geaggregeerd openbaar",
     refresh="wekelijks",

@@ -184,7 +184,7 @@ SOURCE = Source(
         "plancapaciteitsmonitors (verzameld door Data Bewijst / Follow the Money). Voor vergelijking met andere gemeenten."
     ),
     publisher="Provincies (verzameld door Data Bewijst / Follow the Money)",
-    owner="Wonen en Ruimtelijke Ordening, gemeente Zwolle",
+    owner="Wonen en Ruimtelijke Ordening, gemeente {gemeente}",
     steward="Databrigade",
     licence="niet vermeld in de bron (openbare provinciale monitors)",
     refresh="jaarlijks",

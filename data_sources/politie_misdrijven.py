@@ -51,7 +51,7 @@ SOURCE = Source(
         "(CBS/Politie 47018NED en 47022NED). Gebruikt voor het veiligheidsbeeld van de lokale driehoek."
     ),
     publisher="Politie, via CBS Open Data",
-    owner="Team Veiligheid (gemeente Zwolle); bron CBS/Politie",
+    owner="Team Veiligheid (gemeente {gemeente}); bron CBS/Politie",
     steward="Databrigade",
     licence="CC BY 4.0",
     refresh="jaarlijks (jaarcijfers) of maandelijks (maandcijfers)",

@@ -37,7 +37,7 @@ SOURCE = Source(
         "Gebruikt voor het veiligheidsbeeld van de lokale driehoek."
     ),
     publisher="Politie, via CBS Open Data",
-    owner="Team Veiligheid (gemeente Zwolle); bron CBS/Politie",
+    owner="Team Veiligheid (gemeente {gemeente}); bron CBS/Politie",
     steward="Databrigade",
     licence="CC BY 4.0",
     refresh="maandelijks",

@@ -1,23 +1,42 @@
 """Reading raw files safely: every way a file can be unreadable becomes a problem, not a traceback.
 
-Loaders use `read_text`, `read_csv_strings` and `read_json` instead of opening files themselves:
-they check for a missing, empty, binary, truncated or wrongly encoded file and say what to do.
+Loaders use `read_text`, `read_csv_strings`, `csv_rows`, `read_json` and `read_toml` instead of
+opening files themselves: they check for a missing, empty, binary, truncated or wrongly encoded
+file, and for files that would exhaust the parser (a field of megabytes, a million columns, JSON
+nested a hundred thousand deep, a number of thousands of digits, a JSON file of gigabytes), and
+say what to do.
 """
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import re
-from collections.abc import Sequence
+import tomllib
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
+import numpy as np
 import polars as pl
 
-from data_sources.problems import Problems
+from data_sources.problems import MAX_PER_FILE, Problems
 from data_sources.source import Context, Source
 
 BOM = "\ufeff"
+# A CSV field longer than this is an error (an unclosed quote swallows the rest of a file);
+# it stays below the csv module's own limit (131,072) so every reader reports the same way.
+MAX_FIELD_CHARS = 100_000
+# More columns than this is a wrong separator or a broken export; parsing it would exhaust memory.
+MAX_COLUMNS = 2_000
+# JSON is parsed into Python objects of about ten times its size: larger files are refused.
+MAX_JSON_BYTES = 512 * 1024 * 1024
+_LONG_NUMBER = re.compile(r"\d{4000,}")
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+
+def _n(count: int) -> str:
+    return f"{count:,}".replace(",", ".")
 
 
 def read_text(path: Path, problems: Problems) -> str | None:
@@ -25,15 +44,31 @@ def read_text(path: Path, problems: Problems) -> str | None:
     if not path.is_file():
         problems.add(path, "bestand niet gevonden", expected="een bestaand bestand")
         return None
-    data = path.read_bytes()
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        problems.add(path, f"bestand kan niet gelezen worden ({e.strerror or e})", expected="een leesbaar bestand (rechten, niet in gebruik)")
+        return None
     if not data.strip():
         problems.add(path, "bestand is leeg", expected="een export met een kopregel en gegevens")
         return None
-    if b"\x00" in data[:4096]:
+    if data[:2] in _UTF16_BOMS:
+        problems.add(path, "tekst is UTF-16, geen UTF-8", line=1, expected="UTF-8; sla het bestand opnieuw op als 'CSV UTF-8' of converteer het")
+        return None
+    nul = data.find(b"\x00")
+    if 0 <= nul < 4096:
         problems.add(
             path,
             "bestand is binair, geen tekst (is het een Excel- of zip-bestand?)",
             expected="een CSV- of JSON-tekstbestand; sla Excel op als 'CSV UTF-8'",
+        )
+        return None
+    if nul >= 0:
+        problems.add(
+            path,
+            "bestand bevat een NUL-teken (byte 0x00): het is beschadigd of deels geen tekst",
+            line=data.count(b"\n", 0, nul) + 1,
+            expected="een tekstbestand zonder NUL-tekens; exporteer of download het bestand opnieuw",
         )
         return None
     try:
@@ -48,6 +83,92 @@ def read_text(path: Path, problems: Problems) -> str | None:
         )
         return None
     return text[1:] if text.startswith(BOM) else text
+
+
+def _fields(line: str, sep: str) -> list[str]:
+    """A line split on `sep` outside quotes; good enough to name the column of an oversized field."""
+    return next(csv.reader([line], delimiter=sep), []) if len(line) < MAX_FIELD_CHARS else line.split(sep)
+
+
+def check_csv_text(path: Path, text: str, sep: str, problems: Problems) -> bool:
+    """Whether `text` can be parsed as CSV safely: not too many columns, no field longer than MAX_FIELD_CHARS.
+
+    Long lines are found on the bytes (fast for files of hundreds of megabytes); only those are
+    split into fields to name the column. A long field inside quotes that span several lines is
+    found after parsing (`read_csv_strings`, `csv_rows`).
+    """
+    header_line = text.split("\n", 1)[0].rstrip("\r")
+    header = [h.strip().lstrip(BOM) for h in _fields(header_line, sep)]
+    if len(header) > MAX_COLUMNS:
+        problems.add(
+            path,
+            f"kopregel heeft {_n(len(header))} kolommen",
+            line=1,
+            expected=f"hooguit {_n(MAX_COLUMNS)} kolommen, gescheiden door '{sep}'; is het scheidingsteken juist en is de kopregel niet beschadigd?",
+        )
+        return False
+    data = np.frombuffer(text.encode("utf-8"), dtype=np.uint8)
+    ends = np.flatnonzero(data == 10)
+    starts = np.concatenate(([0], ends + 1))
+    lengths = np.concatenate((ends, [data.size])) - starts
+    long_lines = np.flatnonzero(lengths > MAX_FIELD_CHARS)
+    reported = 0
+    for i in long_lines:
+        line = bytes(data[starts[i] : starts[i] + lengths[i]]).decode("utf-8", errors="replace").rstrip("\r")
+        fields = _fields(line, sep)
+        j = max(range(len(fields)), key=lambda k: len(fields[k]))
+        if len(fields[j]) <= MAX_FIELD_CHARS:
+            continue  # long because of many short fields: the parser reports a wrong field count
+        reported += 1
+        if reported <= MAX_PER_FILE:
+            column = header[j] if j < len(header) and header[j] else f"veld {j + 1}"
+            _report_long_field(path, problems, int(i) + 1, column, len(fields[j]), fields[j][:60])
+    if reported > MAX_PER_FILE:
+        problems.add(path, "nog meer regels met een te lang veld", count=reported - MAX_PER_FILE)
+    return reported == 0
+
+
+def _report_long_field(path: Path, problems: Problems, line: int | None, column: str | None, length: int | None, value: str | None) -> None:
+    size = f"{_n(length)} tekens" if length else f"meer dan {_n(csv.field_size_limit())} tekens"
+    problems.add(
+        path,
+        f"veld is te lang ({size})",
+        line=line,
+        column=column,
+        value=value,
+        expected=f"hooguit {_n(MAX_FIELD_CHARS)} tekens per veld; staat er een aanhalingsteken (\") dat niet wordt gesloten?",
+    )
+
+
+class CsvRows:
+    """The records of a CSV text as (line where the record ends, fields).
+
+    A record the csv module cannot read (a field over its limit inside quotes, ...) becomes one
+    problem and ends the iteration; `failed` then tells the caller that rows are missing.
+    """
+
+    def __init__(self, path: Path, text: str, sep: str, problems: Problems):
+        self.path, self.text, self.sep, self.problems = path, text, sep, problems
+        self.failed = False
+
+    def __iter__(self) -> Iterator[tuple[int, list[str]]]:
+        reader = csv.reader(io.StringIO(self.text), delimiter=self.sep)
+        while True:
+            start = reader.line_num + 1
+            try:
+                row = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as e:
+                self.failed = True
+                line = reader.line_num + 1
+                if "field larger than field limit" in str(e):
+                    _report_long_field(self.path, self.problems, start, None, None, None)
+                else:
+                    self.problems.add(self.path, f"CSV is onleesbaar: {e}", line=line,
+                                      expected=f"velden gescheiden door '{self.sep}', aanhalingstekens in paren")
+                return
+            yield reader.line_num, row
 
 
 def sniff_separator(header: str) -> str:
@@ -72,6 +193,8 @@ def read_csv_strings(
         return None
     header = text.split("\n", 1)[0]
     sep = separator or sniff_separator(header)
+    if not check_csv_text(path, text, sep, problems):
+        return None
     try:
         frame = pl.read_csv(
             io.StringIO(text),
@@ -83,8 +206,9 @@ def read_csv_strings(
     except pl.exceptions.NoDataError:
         problems.add(path, "bestand bevat geen gegevens", expected="een kopregel en ten minste een regel gegevens")
         return None
-    except pl.exceptions.ComputeError as e:
+    except pl.exceptions.PolarsError as e:  # ComputeError and kin: all about the file's content here
         msg = str(e).splitlines()[0]
+        msg = msg if len(msg) <= 200 else msg[:197] + "..."
         m = re.search(r"(?:line|row) (\d+)", str(e))
         problems.add(
             path,
@@ -94,17 +218,61 @@ def read_csv_strings(
         )
         return None
     frame = frame.rename({c: c.strip().lstrip(BOM) for c in frame.columns})
+    if not _no_long_values(path, text, frame, problems):
+        return None
     if frame.height == 0:
         problems.add(path, "bestand heeft een kopregel maar geen gegevens", expected="ten minste een regel gegevens")
     return frame
 
 
+def _no_long_values(path: Path, text: str, frame: pl.DataFrame, problems: Problems) -> bool:
+    """No value longer than MAX_FIELD_CHARS (one inside quotes that span lines passes `check_csv_text`)."""
+    if frame.height == 0:
+        return True
+    longest = frame.select(pl.all().str.len_chars().max()).row(0)
+    ok = True
+    for column, length in zip(frame.columns, longest):
+        if length is not None and length > MAX_FIELD_CHARS:
+            value = frame[column][frame.select(pl.col(column).str.len_chars().arg_max()).item()]
+            # The field spans lines: its line is where its text starts.
+            start = text.find(value[:1000])
+            line = text.count("\n", 0, start) + 1 if start >= 0 else None
+            _report_long_field(path, problems, line, column, length, value[:60])
+            ok = False
+    return ok
+
+
+class _NotJson(ValueError):
+    pass
+
+
+def _refuse_constant(name: str) -> object:
+    """Python's json accepts NaN and Infinity; JSON does not, and a shape or figure with them is broken."""
+    raise _NotJson(name)
+
+
+def _line_of(text: str, token: str) -> int | None:
+    at = re.search(rf"(?<![\w\"]){re.escape(token)}(?![\w\"])", text)
+    return text.count("\n", 0, at.start()) + 1 if at else None
+
+
 def read_json(path: Path, problems: Problems) -> object | None:
+    if path.is_file() and path.stat().st_size > MAX_JSON_BYTES:
+        problems.add(
+            path,
+            f"JSON-bestand is te groot ({_n(path.stat().st_size // 1_000_000)} MB)",
+            expected=f"hooguit {_n(MAX_JSON_BYTES // 1_000_000)} MB; lever alleen de eigen gemeente "
+            "(bijv. ogr2ogr -where \"gemeentecode = 'GM0193'\" voor een kaart, of een CBS-selectie op regio)",
+        )
+        return None
     text = read_text(path, problems)
     if text is None:
         return None
     try:
-        return json.loads(text)
+        return json.loads(text, parse_constant=_refuse_constant)
+    except _NotJson as e:
+        problems.add(path, f"JSON bevat {e.args[0]}; dat is geen geldige JSON", line=_line_of(text, e.args[0]),
+                     value=e.args[0], expected="een getal of null")
     except json.JSONDecodeError as e:
         problems.add(
             path,
@@ -113,7 +281,47 @@ def read_json(path: Path, problems: Problems) -> object | None:
             column=f"teken {e.colno}",
             expected="een volledig JSON-bestand (is het afgebroken?)",
         )
+    except RecursionError:
+        problems.add(path, "JSON is te diep genest (lijsten of objecten in elkaar, duizenden niveaus diep)",
+                     expected="een OData- of GeoJSON-bestand; is het bestand beschadigd?")
+    except ValueError as e:  # Python's limit on integer digits: a number of thousands of digits
+        m = _LONG_NUMBER.search(text)
+        line = text.count("\n", 0, m.start()) + 1 if m else None
+        problems.add(path, f"getal met te veel cijfers ({_digits(e)})", line=line, value=m.group(0)[:20] if m else None,
+                     expected="getallen van hooguit enkele tientallen cijfers; is het bestand beschadigd?")
+    return None
+
+
+def _digits(e: ValueError) -> str:
+    m = re.search(r"\((\d+) digits\)", str(e))
+    return f"meer dan {_n(int(m.group(1)))} cijfers" if m else "te lang"
+
+
+def read_toml(path: Path, problems: Problems, expected: str) -> dict | None:
+    """A TOML file as a dict; None with a problem (line and column where TOML says) when unreadable."""
+    if not path.is_file():
+        problems.add(path, "bestand niet gevonden", expected=expected)
         return None
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except OSError as e:
+        problems.add(path, f"bestand kan niet gelezen worden ({e.strerror or e})", expected=expected)
+        return None
+    except UnicodeDecodeError as e:
+        problems.add(path, f"geen UTF-8-tekst (byte {e.start})", expected=f"een TOML-bestand in UTF-8: {expected}")
+        return None
+    try:
+        return tomllib.loads(text[1:] if text.startswith(BOM) else text)
+    except tomllib.TOMLDecodeError as e:
+        m = re.search(r"\(at line (\d+), column (\d+)\)", str(e))
+        msg = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(e))
+        problems.add(path, f"geen geldige TOML: {msg}", line=int(m.group(1)) if m else None,
+                     column=f"teken {m.group(2)}" if m else None, expected=expected)
+    except RecursionError:
+        problems.add(path, "TOML is te diep genest", expected=expected)
+    except ValueError as e:
+        problems.add(path, f"geen geldige TOML: getal met te veel cijfers ({_digits(e)})", expected=expected)
+    return None
 
 
 def read_guarded(source: Source, files: Sequence[Path], ctx: Context) -> dict[str, pl.DataFrame]:

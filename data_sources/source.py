@@ -1,8 +1,8 @@
 """What a source is: its declaration (who owns it, what it produces) and the context a reader gets.
 
 Every module `data_sources/<key>.py` defines one `SOURCE = Source(...)`. Owners and stewards are
-declared here, once per source, so the data page can show who answers for a dataset without
-anything being invented per build.
+declared here, once per source, as the default; the gemeente's settings file names its own
+(data_sources/gemeenten/<GMxxxx>.toml), and the build writes the result to `datasets`.
 """
 
 from __future__ import annotations
@@ -91,8 +91,9 @@ class Source:
     key: str
     title: str  # Dutch, as on the data page
     description: str  # Dutch: what the dataset is and what it is used for
-    publisher: str  # who publishes the files (CBS, Politie, Gemeente Zwolle, ...)
-    owner: str  # data owner (eigenaar): role or department that answers for the content
+    publisher: str  # who publishes the files (CBS, Politie, Gemeente {gemeente}, ...); {gemeente}: the build's name
+    # Defaults; the gemeente's settings file (data_sources/instellingen.py) overrides them per source.
+    owner: str  # data owner (eigenaar): role or department that answers for the content; {gemeente} as above
     steward: str  # data steward: who keeps it loaded and correct
     licence: str
     refresh: str  # Dutch: "jaarlijks", "maandelijks", ...

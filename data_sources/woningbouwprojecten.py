@@ -106,8 +106,8 @@ SOURCE = Source(
         "betaalbare en dure koop) het aantal woningen, de planstatus van idee tot opgeleverd en de "
         "geplande en werkelijke oplevering. Voor de woningbouwopgave per wijk en buurt."
     ),
-    publisher="Gemeente Zwolle",
-    owner="Gemeente Zwolle, programma Wonen",
+    publisher="Gemeente {gemeente}",
+    owner="Gemeente {gemeente}, programma Wonen",
     steward="Team Ruimtelijke Ontwikkeling (woningbouwmonitor)",
     licence="Intern; geaggregeerd openbaar",
     refresh="per kwartaal",

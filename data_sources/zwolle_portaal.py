@@ -9,9 +9,7 @@ coded: names go to CBS codes through `buurtnamen`. The year is only in the file 
 
 from __future__ import annotations
 
-import csv
 import difflib
-import io
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -19,7 +17,7 @@ from pathlib import Path
 import polars as pl
 
 from data_sources.buurtnamen import NameIndex, buurt_index, normalise
-from data_sources.readers import BOM, read_text, sniff_separator
+from data_sources.readers import BOM, CsvRows, check_csv_text, read_text, sniff_separator
 from data_sources.schema import Column, DType, Schema
 from data_sources.source import Check, Context, Source, Table
 
@@ -93,26 +91,32 @@ def _year(path: Path, ctx: Context) -> int | None:
 def _split(text: str, path: Path, ctx: Context) -> tuple[list[str], list[list[str]], str | None] | None:
     """Header, the rows from line 2 up to the metadata block, and the export date; None when unusable."""
     sep = sniff_separator(text.split("\n", 1)[0])
-    reader = csv.reader(io.StringIO(text), delimiter=sep)
-    header = [h.strip() for h in next(reader, [])]
+    if not check_csv_text(path, text, sep, ctx.problems):
+        return None
+    parsed = CsvRows(path, text, sep, ctx.problems)
+    records = iter(parsed)
+    header = [h.strip() for h in next(records, (1, []))[1]]
     if not _columns_fit(header, sep, path, ctx):
         return None
     rows: list[list[str]] = []
     footer = False
     export_date = None
-    for row in reader:
+    line_num = 1
+    for line_num, row in records:
         head = row[0].strip().lower() if row else ""
         footer = footer or head in _FOOTER
         if not footer:
             if row and len(row) != len(header) and any(v.strip() for v in row):
-                ctx.problems.add(path, f"regel heeft {len(row)} velden, de kopregel {len(header)}", line=reader.line_num, value=sep.join(row),
+                ctx.problems.add(path, f"regel heeft {len(row)} velden, de kopregel {len(header)}", line=line_num, value=sep.join(row),
                                  expected=f"evenveel velden als de kopregel; is het bestand afgebroken, of staat er een extra '{sep}' in een naam?")
             rows.append((row + [""] * len(header))[: len(header)])
         elif head == EXPORT_DATE_LABEL.lower() and len(row) > 1:
             export_date = row[1].strip()
+    if parsed.failed:
+        return None  # reported by CsvRows
     if not footer:
         ctx.problems.add(path, "het voetblok van het portaal (Speciale waarden, Bron, Datum export) ontbreekt: het bestand lijkt afgebroken",
-                         line=reader.line_num, expected="een volledige export van cijfersoverzwolle.nl; exporteer opnieuw")
+                         line=line_num, expected="een volledige export van cijfersoverzwolle.nl; exporteer opnieuw")
     return header, rows, export_date
 
 

@@ -19,6 +19,7 @@ from metrics.periods import year_to_date
 from metrics.registry import METRICS, MODELS
 from metrics.registry import get as metric
 from metrics.roles import ROLES, Scope
+from metrics.scoped import ScopedEngine
 from metrics.warehouse import DuckDBWarehouse, Warehouse, open_warehouse
 
 __all__ = [
@@ -34,6 +35,7 @@ __all__ = [
     "InvalidQuery",
     "MetricError",
     "Scope",
+    "ScopedEngine",
     "Unavailable",
     "UnknownMetric",
     "Warehouse",

@@ -19,9 +19,10 @@ from typing import Annotated, Literal, Union
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
+from metrics.manifest import ROLE_NAMES
 from metrics.tables import TABLES
 
-Role = Literal["databrigade", "sociaal_domein", "ruimte", "wijkmanager", "gast"]
+Role = Literal[ROLE_NAMES]  # the roles of manifest.toml
 Format = Literal["aantal", "decimaal", "euro", "euro_exact", "procent", "percentage", "dagen", "werkdagen", "index"]
 Disclosure = Literal["persons", "amount", "none"]
 Domain = Literal["algemeen", "jeugd", "wonen", "veiligheid"]
@@ -96,6 +97,22 @@ class LabelTable(_Decl):
         return self
 
 
+class RollUp(_Decl):
+    """Where a dimension's code is mapped to its parent's code (buurt -> wijk): lets a filter on
+    the parent apply to a metric that only knows the child (a wijk filter on buurt figures)."""
+
+    table: str
+    key: str
+    parent: str
+
+    @model_validator(mode="after")
+    def _columns_exist(self):
+        for col in (self.key, self.parent):
+            if self.table not in TABLES or col not in TABLES[self.table]:
+                raise ValueError(f"roll-up-tabel {self.table}.{col} staat niet in WAREHOUSE.md")
+        return self
+
+
 class Dimension(_Decl):
     name: Name
     label: str  # Dutch column header
@@ -109,9 +126,12 @@ class Dimension(_Decl):
     labels: LabelTable | None = None
     pattern: str | None = None  # regex a filter value must match in full (open sets)
     parent: str | None = None  # the coarser dimension this one rolls up into (buurt -> wijk)
+    rollup: RollUp | None = None  # where the parent of each code is found
 
     @model_validator(mode="after")
     def _consistent(self):
+        if (self.parent is None) != (self.rollup is None):
+            raise ValueError(f"dimensie {self.name}: parent en rollup horen samen")
         if self.order == "declared" and not self.members:
             raise ValueError(f"dimensie {self.name}: volgorde 'declared' vraagt om members")
         want = int if self.type == "int" else str
@@ -232,6 +252,12 @@ class SemanticModel(_Decl):
     person: ColumnExpr | None = None  # whose person a row is about (for disclosure of amounts)
     gemeente: ColumnExpr | None = None  # tables with every gemeente: read the build gemeente's rows
     total_member: TotalMember | None = None
+    # Internal municipal data (youth care, meldingen, projects): a user with wijken sees it for
+    # those wijken only. Public data (CBS, politie open data) is shown for every wijk.
+    internal: bool = False
+    # The date a row became known (declaraties.ingediend_op): makes "the same moment last year"
+    # comparisons possible, which count only what was known by the same date a year earlier.
+    known_at: ColumnExpr | None = None
 
     @model_validator(mode="after")
     def _references_exist(self):
@@ -271,7 +297,7 @@ class SemanticModel(_Decl):
             out += [d.column] + ([d.label] if d.label else [])
         if self.regions:
             out += [self.regions.code, self.regions.level, self.regions.wijk_of_buurt]
-        out += [x for x in (self.person, self.gemeente) if x]
+        out += [x for x in (self.person, self.gemeente, self.known_at) if x]
         if self.total_member:
             out.append(self.total_member.column)
         return out
@@ -386,6 +412,9 @@ class Metric(_Decl):
     roles: tuple[Role, ...]
     # The population for "per 1.000" comparisons (a public metric over bevolking); None: inwoners.
     population: str | None = None
+    # Why some roles do not see it, as the start of a Dutch sentence ("De begroting geldt voor de
+    # gemeente als geheel"): pages add "en is niet zichtbaar voor de rol X".
+    access_note: str | None = None
 
     @model_validator(mode="after")
     def _consistent(self):
@@ -408,3 +437,15 @@ class Metric(_Decl):
         if kind in ("ratio", "per_capita") and self.disclosure == "persons":
             raise ValueError(f"metric {self.name}: een verhouding is geen telling van personen; gebruik amount")
         return self
+
+
+class Analysis(_Decl):
+    """A domain analysis that is not one metric (the forecast per month, its backtest): a Python
+    function `module:function(engine, scope, *args)` that pages reach only through
+    `ScopedEngine.analysis`, for the roles listed; the function protects what it returns."""
+
+    name: Annotated[str, Field(pattern=r"^[a-z]+\.[a-z][a-z0-9_]*$")]  # domain.name
+    label: str  # Dutch
+    description: str  # Dutch
+    function: Annotated[str, Field(pattern=r"^[a-z_][a-z0-9_.]*:[a-z_][a-z0-9_]*$")]
+    roles: tuple[Role, ...]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from babel.dates import get_month_names
 
-from metrics.declarations import Dimension, LabelTable, Member
+from metrics.declarations import Dimension, LabelTable, Member, RollUp
 
 _MONTHS = get_month_names("abbreviated", locale="nl_NL")
 
@@ -47,6 +47,7 @@ _ALL = (
         labels=LabelTable(table="buurten", key="buurt_code", label="buurt_naam"),
         pattern=r"BU\d{8}",
         parent="wijk",
+        rollup=RollUp(table="buurten", key="buurt_code", parent="wijk_code"),
     ),
     Dimension(name="jaar", label="Jaar", description="Kalenderjaar.", kind="tijd", type="int", pattern=r"(19|20)\d\d"),
     Dimension(
@@ -74,6 +75,8 @@ _ALL = (
         kind="categorie",
         labels=LabelTable(table="jeugd_productcategorieen", key="productcategorie", label="omschrijving"),
         pattern=r"\d{2}",
+        parent="productgroep",
+        rollup=RollUp(table="jeugd_productcategorieen", key="productcategorie", parent="groep"),
     ),
     Dimension(
         name="productgroep",
@@ -109,8 +112,8 @@ _ALL = (
             "jeugdarts",
             "gecertificeerde instelling",
             "medisch specialist",
-            "rechter/OvJ",
-            "geen verwijzer",
+            "zelfverwijzer/geen verwijzer",
+            "rechter/OvJ/functionaris JJI",
         ),
     ),
     Dimension(

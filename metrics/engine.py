@@ -13,6 +13,7 @@ dimension (type, pattern, members) and bound as parameters.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, replace
 from typing import Any
@@ -26,12 +27,13 @@ from metrics.derived import DerivedContext, resolve
 from metrics.dimensions import DIMENSIONS
 from metrics.disclosure import protect
 from metrics.errors import AccessDenied, InvalidQuery, Unavailable
+from metrics.periods import same_day_last_year
 from metrics.roles import Scope
 from metrics.sql import Compiled, Request, compile_aggregate
 from metrics.warehouse import BuildInfo, Warehouse, build_info, run
 
 # Comparisons a query can add, in the order they are computed (index may use per_1000).
-COMPARISONS = ("vorig_jaar", "aandeel", "per_1000", "index")
+COMPARISONS = ("vorig_jaar", "zelfde_moment", "aandeel", "per_1000", "index")
 AREA = ("wijk", "buurt")
 _ADDITIVE = ("sum", "count", "count_distinct")
 
@@ -45,10 +47,11 @@ class _Ask:
     where: tuple[tuple[str, tuple], ...]
     scope: Scope
     totals: bool = False
+    known_by: dt.date | None = None  # only what was known by this date (same moment last year)
 
     @property
     def key(self) -> tuple:
-        return (self.metric.name, self.by, self.where, self.scope, self.totals)
+        return (self.metric.name, self.by, self.where, self.scope, self.totals, self.known_by)
 
     @property
     def filters(self) -> dict[str, tuple]:
@@ -157,6 +160,8 @@ class Engine:
             raise TypeError("scope moet een metrics.Scope zijn")
         if scope.role not in mt.roles:
             raise AccessDenied(f"Met de rol {scope.spec.label} heeft u geen toegang tot '{mt.label}'.")
+        if scope.wijken is not None and not registry.internal(mt):
+            scope = Scope(role=scope.role)  # public figures (CBS, politie): every wijk, to compare with
         if reason := self.unavailable_reason(mt):
             raise Unavailable(reason)
         if isinstance(by, str):
@@ -169,16 +174,36 @@ class Engine:
             raise InvalidQuery("Een dimensie staat twee keer in de splitsing.")
         filters: dict[str, tuple] = {}
         for d, raw in (where or {}).items():
-            if not isinstance(d, str) or d not in mt.dimensions:
+            child = d if d in mt.dimensions else self.rollup_child(mt, d)
+            if child is None:
                 raise InvalidQuery(f"'{mt.label}' is niet te filteren op die dimensie; wel op: {', '.join(mt.dimensions)}.")
-            filters[d] = _values(DIMENSIONS[d], raw)
-        if scope.wijken is not None and not set(filters.get("wijk", ())) <= scope.wijken:
-            raise AccessDenied("U heeft geen toegang tot de cijfers van die wijk.")
+            values = _values(DIMENSIONS[d], raw)
+            if d == "wijk" and scope.wijken is not None and not set(values) <= scope.wijken:
+                raise AccessDenied("U heeft geen toegang tot de cijfers van die wijk.")
+            if child != d:  # a filter on the parent (productgroep) of a dimension of the metric (productcategorie)
+                values = self._children(child, values)
+            filters[child] = tuple(sorted(set(filters[child]) & set(values))) if child in filters else values
         if mt.disclosure != "none" and scope.spec.finest_area == "wijk":
             if "buurt" in filters:
                 raise AccessDenied(f"Cijfers over personen zijn voor de rol {scope.spec.label} alleen per wijk beschikbaar.")
             by = tuple(dict.fromkeys("wijk" if d == "buurt" else d for d in by))
         return _Ask(mt, by, tuple(sorted(filters.items())), scope, bool(totals))
+
+    @staticmethod
+    def rollup_child(metric: Metric, dimension: str) -> str | None:
+        """The dimension of `metric` that rolls up into `dimension` (productcategorie for a
+        productgroep filter), or None: a filter on `dimension` then cannot apply to the metric."""
+        return next((c for c in metric.dimensions if DIMENSIONS[c].parent == dimension), None)
+
+    def _children(self, child: str, parents: tuple) -> tuple:
+        """The codes of `child` whose parent is one of `parents`, from the declared roll-up table."""
+        r = DIMENSIONS[child].rollup
+        if r.table not in self.info.tables:
+            raise Unavailable(f"De indeling van {DIMENSIONS[child].label.lower()} ({r.table}) is niet geladen.")
+        key = ("rollup", self.info.build_id, child)
+        frame = self.cache.get_or_compute(key, lambda: self.run_sql(f"SELECT {r.key} AS code, {r.parent} AS parent FROM {r.table}", {}))
+        wanted = set(parents)
+        return tuple(sorted({c for c, p in zip(frame["code"].to_list(), frame["parent"].to_list()) if p in wanted and c is not None}))
 
     def _comparisons(self, compare) -> tuple[str, ...]:
         compare = (compare,) if isinstance(compare, str) else tuple(compare)
@@ -218,6 +243,7 @@ class Engine:
             cube=ask.protected or ask.totals,
             persons=ask.protected and ask.metric.disclosure == "amount",
             latest_year=self._latest_year(ask) if agg.stock and "jaar" not in ask.by and "jaar" not in ask.filters else None,
+            known_by=ask.known_by,
         )
         compiled = compile_aggregate(model, agg, req, self.info.gemeente, self.info.peildatum)
         missing = [t for t in compiled.tables if t not in self.info.tables]
@@ -339,21 +365,35 @@ class Engine:
     # ---- comparisons -------------------------------------------------------------------
 
     def _compare_vorig_jaar(self, ask: _Ask, frame: pl.DataFrame) -> pl.DataFrame:
-        filters = ask.filters
+        return self._previous_year(ask, frame, ask, ("vorig_jaar", "vorig_jaar_geheim", "verschil", "verschil_pct"))
+
+    def _compare_zelfde_moment(self, ask: _Ask, frame: pl.DataFrame) -> pl.DataFrame:
+        """Last year as it was known on the same day a year before the peildatum: late
+        declarations then weigh on both years alike (columns zelfde_moment, ..._verschil, ..._verschil_pct)."""
+        if not any(registry.MODELS[m].known_at for m in registry.models_of(ask.metric)):
+            raise InvalidQuery(f"Voor '{ask.metric.label}' is niet bekend wanneer een gegeven binnenkwam: vergelijk met vorig jaar.")
+        earlier = replace(ask, known_by=same_day_last_year(self.info.peildatum))
+        return self._previous_year(
+            ask, frame, earlier, ("zelfde_moment", "zelfde_moment_geheim", "zelfde_moment_verschil", "zelfde_moment_verschil_pct")
+        )
+
+    def _previous_year(self, ask: _Ask, frame: pl.DataFrame, base: _Ask, names: tuple[str, str, str, str]) -> pl.DataFrame:
+        value, hidden, diff_name, pct_name = names
+        filters = base.filters
         if "jaar" not in ask.by and "jaar" not in filters:
             raise InvalidQuery("Voor de vergelijking met vorig jaar is een jaar nodig (als filter of als splitsing).")
         if "jaar" in filters:
             filters["jaar"] = tuple(y - 1 for y in filters["jaar"])
-        prev = self._compute(replace(ask, where=tuple(sorted(filters.items()))))
+        prev = self._compute(replace(base, where=tuple(sorted(filters.items()))))
         if "jaar" in ask.by:
             prev = prev.with_columns(pl.col("jaar") + 1)
         keys = list(ask.by) + ask.flags
-        prev = prev.select(*keys, pl.col("waarde").alias("vorig_jaar"), pl.col("geheim").alias("vorig_jaar_geheim"))
+        prev = prev.select(*keys, pl.col("waarde").alias(value), pl.col("geheim").alias(hidden))
         frame = frame.join(prev, on=keys, how="left", nulls_equal=True) if keys else frame.join(prev, how="cross")
-        diff = pl.col("waarde") - pl.col("vorig_jaar")
+        diff = pl.col("waarde") - pl.col(value)
         return frame.with_columns(
-            verschil=diff,
-            verschil_pct=pl.when(pl.col("vorig_jaar") != 0).then(diff / pl.col("vorig_jaar").abs()).otherwise(None),
+            diff.alias(diff_name),
+            pl.when(pl.col(value) != 0).then(diff / pl.col(value).abs()).otherwise(None).alias(pct_name),
         )
 
     def _compare_aandeel(self, ask: _Ask, frame: pl.DataFrame) -> pl.DataFrame:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as _dt
 import io
 import math
+import re
 from typing import get_args
 
 import polars as pl
@@ -71,6 +72,20 @@ def change(fraction: float | None) -> str:
     return format_percent(fraction, format="+#,##0.0%;-#,##0.0%", locale=LOCALE)
 
 
+def signed_euro(value: float) -> str:
+    """An amount with its sign, as the app shows euros: "+€ 1,1 mln", "-€ 15.861"."""
+    if abs(value) < 0.5:  # rounds to nothing: no sign
+        return number(0.0, "euro")
+    return ("+" if value > 0 else "-") + number(abs(value), "euro")
+
+
+def points(fraction: float | None) -> str:
+    """A difference between two percentages, in percentage points: 0.012 -> "+1,2 procentpunt"."""
+    if _missing(fraction):
+        return MISSING
+    return format_decimal(fraction * 100, format="+#,##0.0;-#,##0.0", locale=LOCALE) + " procentpunt"
+
+
 def date(day: _dt.date) -> str:
     return format_date(day, "d MMM y", locale=LOCALE)
 
@@ -122,8 +137,31 @@ def csv_bytes(metric: str | Metric, frame: pl.DataFrame) -> bytes:
 
 
 def excel_bytes(metric: str | Metric, frame: pl.DataFrame) -> bytes:
+    return excel_text(display_frame(metric, frame), registry.get(metric).label)
+
+
+def excel_text(frame: pl.DataFrame, sheet: str) -> bytes:
+    """A one-sheet workbook of text cells, written with xlsxwriter from Python lists.
+
+    Not `DataFrame.write_excel`: that formats text columns with a Python callback inside polars
+    (map_batches), which can deadlock a server that runs sessions in threads (docs/concurrency.md).
+    `write_string` never turns a cell into a formula, whatever it starts with."""
+    import xlsxwriter
+
     buffer = io.BytesIO()
-    display_frame(metric, frame).write_excel(buffer, worksheet=registry.get(metric).label[:31], autofit=True)
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    ws = book.add_worksheet(re.sub(r"[\[\]:*?/\\]", " ", sheet)[:31])
+    bold = book.add_format({"bold": True})
+    widths = [len(c) for c in frame.columns]
+    for j, name in enumerate(frame.columns):
+        ws.write_string(0, j, name, bold)
+        for i, v in enumerate(frame.get_column(name).to_list(), start=1):
+            if v is not None:
+                ws.write_string(i, j, str(v))
+                widths[j] = max(widths[j], len(str(v)))
+    for j, w in enumerate(widths):
+        ws.set_column(j, j, min(w + 2, 60))
+    book.close()
     return buffer.getvalue()
 
 

@@ -166,6 +166,8 @@ MODELS, METRICS = validate(
     [m for mod in (algemeen, jeugd, wonen, veiligheid) for m in mod.METRICS],
     DIMENSIONS,
 )
+# Declared analyses (metrics.declarations.Analysis) by name: reached through ScopedEngine.analysis.
+ANALYSES = {a.name: a for mod in (algemeen, jeugd, wonen, veiligheid) for a in getattr(mod, "ANALYSES", ())}
 
 
 def get(name: str | Metric) -> Metric:
@@ -206,3 +208,22 @@ def required_tables(metric: str | Metric) -> tuple[str, ...]:
         found += required_tables(p)
     return tuple(dict.fromkeys(found))
 
+
+def internal(metric: str | Metric) -> bool:
+    """Whether a metric reads internal data (a model declared internal, directly or through the
+    metrics it is computed from): then a user's wijken limit it; public metrics are not limited."""
+    mt = get(metric)
+    e = mt.expression
+    if isinstance(e, Aggregate):
+        return MODELS[e.model].internal
+    if e.kind == "derived" and any(m.internal and m.table in e.sources for m in MODELS.values()):
+        return True
+    return any(internal(p) for p in components(mt))
+
+
+def models_of(metric: str | Metric) -> tuple[str, ...]:
+    """The semantic models a metric is computed from (through the metrics it combines)."""
+    mt = get(metric)
+    if isinstance(mt.expression, Aggregate):
+        return (mt.expression.model,)
+    return tuple(dict.fromkeys(m for p in components(mt) for m in models_of(p)))

@@ -1,40 +1,19 @@
 """Roles and the scope a query runs in: who asks, and for which wijken.
 
 What a role may see is declared per metric (Metric.roles); how fine a person-based figure may be
-is declared here per role. The engine enforces both, so hiding something in a page is never the
+is declared per role in manifest.toml. The engine enforces both, so hiding something in a page is never the
 only protection.
 """
 
 from __future__ import annotations
 
-from typing import Literal
-
 from pydantic import BaseModel, ConfigDict, field_validator
 
 from metrics.declarations import Role
+from metrics.manifest import MANIFEST, RoleSpec
 
-
-class RoleSpec(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    name: Role
-    label: str
-    # Statistical disclosure control (rounding, "geheim", complementary suppression) applies.
-    disclosure_control: bool
-    # The finest area for figures about persons: below it they are aggregated up.
-    finest_area: Literal["buurt", "wijk"]
-
-
-ROLES: dict[str, RoleSpec] = {
-    r.name: r
-    for r in (
-        RoleSpec(name="databrigade", label="Databrigade", disclosure_control=False, finest_area="buurt"),
-        RoleSpec(name="sociaal_domein", label="Sociaal domein", disclosure_control=True, finest_area="buurt"),
-        RoleSpec(name="ruimte", label="Ruimte (wonen en RO)", disclosure_control=True, finest_area="buurt"),
-        RoleSpec(name="wijkmanager", label="Wijkmanager", disclosure_control=True, finest_area="wijk"),
-        RoleSpec(name="gast", label="Gast", disclosure_control=True, finest_area="wijk"),
-    )
-}
+# The roles as declared in manifest.toml (label, disclosure control, finest area).
+ROLES: dict[str, RoleSpec] = dict(MANIFEST.roles)
 
 
 class Scope(BaseModel):

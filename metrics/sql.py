@@ -26,6 +26,7 @@ class Request:
     cube: bool = False  # all subtotals too (GROUP BY CUBE), for complementary suppression
     persons: bool = False  # also count the distinct persons per cell (amounts hide with them)
     latest_year: int | None = None  # stock without a year in the question: this year
+    known_by: dt.date | None = None  # only rows known by this date (model.known_at)
 
     @property
     def used(self) -> set[str]:
@@ -195,6 +196,8 @@ def compile_aggregate(model: SemanticModel, agg: Aggregate, req: Request, gemeen
         conds.append(_condition(b.col(f.column), f.op, f.value, p, _hint(f.column)))
     for dim, values in req.where:
         conds.append(_in(exprs[dim](), values, p, dim))
+    if req.known_by is not None and model.known_at:
+        conds.append(f"{b.col(model.known_at)} <= {p.add('bekend_op', req.known_by)}")
     if req.wijken is not None and "wijk" in exprs:
         conds.append(_in(exprs["wijk"](), sorted(req.wijken), p, "scope_wijk"))
 

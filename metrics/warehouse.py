@@ -65,6 +65,10 @@ class DuckDBWarehouse:
     def cursor(self) -> duckdb.DuckDBPyConnection:
         cur = self._con.cursor()
         cur.execute(f"USE {self._ALIAS}")  # a cursor is a new connection: it starts in the memory catalog
+        # An unknown table name would otherwise be looked up among the caller's Python variables
+        # (a replacement scan, under the GIL): nothing the app needs, and a way for one query to
+        # stall other sessions (docs/concurrency.md). A per-connection setting, so per cursor.
+        cur.execute("SET python_enable_replacements = false")
         return cur
 
     def has(self, *tables: str) -> bool:

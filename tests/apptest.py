@@ -7,6 +7,8 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
+from metrics.manifest import MANIFEST
+
 ROOT = Path(__file__).resolve().parent.parent
 
 # Dummy OIDC settings: their presence switches the app to hosted mode. AppTest never contacts
@@ -47,7 +49,7 @@ ROLES_TOML = textwrap.dedent(
     """
 )
 
-PAGE_FILES = {"": "pages/kompas.py", "jeugd": "pages/jeugd.py", "ruimte": "pages/ruimte.py", "veiligheid": "pages/veiligheid.py", "data": "pages/data.py"}
+PAGE_FILES = {p.url_path: p.file for p in MANIFEST.pages}
 
 
 def write_roles(directory: Path) -> Path:

@@ -154,8 +154,10 @@ def test_many_problems_are_capped_at_20_per_file_with_a_count(tmp_path):
     assert "en nog" in r.stderr
 
 
-@pytest.mark.parametrize("delay", [0.0, 0.05, 0.3])
-def test_killed_build_leaves_the_old_warehouse_untouched(tmp_path, delay):
+@pytest.mark.parametrize("stage", ["created", "tables-written", "before-rename"])
+def test_killed_build_leaves_the_old_warehouse_untouched(tmp_path, stage):
+    """The build is stopped at a named stage (DATAKOMPAS_BUILD_PAUSE, see data_sources.build._stage)
+    and killed there: mid-write, with every table written, and checkpointed but not yet renamed."""
     db = tmp_path / "w.duckdb"
     small = tmp_path / "small"
     small.mkdir()
@@ -164,16 +166,15 @@ def test_killed_build_leaves_the_old_warehouse_untouched(tmp_path, delay):
 
     big = tmp_path / "big"
     big.mkdir()
-    # About 400,000 rows: long enough to be caught while writing and checking.
-    toml = _inputs(big, years=range(1900, 2024), soorten=tuple(f"1.{i}.{j}" for i in range(1, 9) for j in range(1, 6)))
-    proc = subprocess.Popen([sys.executable, "-m", "data_sources", "build", "--inputs", str(toml), "--db", str(db)], cwd=ROOT, stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 120
-    while not list(tmp_path.glob(".w.duckdb.*.building*")):
-        if proc.poll() is not None or time.monotonic() > deadline:
-            pytest.fail("the build finished before it could be killed: make the input bigger")
-        time.sleep(0.005)
-    time.sleep(delay)
-    assert proc.poll() is None, "the build finished before it could be killed: make the input bigger"
+    toml = _inputs(big, years=range(1990, 2024), soorten=("0.0.0", "1.1.1"))
+    env = {**os.environ, "DATAKOMPAS_BUILD_PAUSE": stage}
+    proc = subprocess.Popen([sys.executable, "-m", "data_sources", "build", "--inputs", str(toml), "--db", str(db)], cwd=ROOT, env=env, stderr=subprocess.PIPE, text=True)
+    for line in proc.stderr:
+        if f"gepauzeerd bij {stage}" in line:
+            break
+    else:
+        pytest.fail(f"the build never reached {stage} (exit {proc.wait()})")
+    assert list(tmp_path.glob(".w.duckdb.*.building*")), "the new warehouse is being written beside the old one"
     proc.send_signal(signal.SIGKILL)
     proc.wait()
 

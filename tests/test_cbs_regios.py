@@ -53,12 +53,12 @@ def test_buurt_whose_wijk_is_missing(realdata, tmp_path):
     text = (realdata / DIMENSION).read_text(encoding="utf-8")
     lines = text.splitlines(keepends=True)
     path = tmp_path / "WijkenEnBuurten.csv"
-    path.write_text("".join(l for l in lines if not l.startswith('"WK019352')), encoding="utf-8")
+    path.write_text("".join(ln for ln in lines if not ln.startswith('"WK019352')), encoding="utf-8")
     tables, problems = read([path])
     found = [p for p in problems.items if "WK019352" in p.message]
     assert len(found) == 2  # both buurten of wijk 52
     p = found[0]
-    expected_line = next(i for i, l in enumerate(path.read_text().splitlines(), 1) if l.startswith('"BU01935200'))
+    expected_line = next(i for i, ln in enumerate(path.read_text().splitlines(), 1) if ln.startswith('"BU01935200'))
     assert (p.file, p.line, p.column, p.value) == (str(path), expected_line, "Key", "BU01935200")
     assert "WK019352" in p.expected
 

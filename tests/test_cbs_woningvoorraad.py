@@ -53,7 +53,7 @@ def test_the_stock_adds_up_for_zwolle(voorraad):
 
 def test_only_woningen_are_kept(realdata, tmp_path):
     lines = (realdata / FILE).read_text(encoding="utf-8").splitlines()
-    extra = [l.replace("A045364", "A045365").replace("158923;", "999999;") for l in lines if ";GM0193;2012JJ00;" in l]
+    extra = [ln.replace("A045364", "A045365").replace("158923;", "999999;") for ln in lines if ";GM0193;2012JJ00;" in ln]
     path = tmp_path / "mutaties.csv"
     path.write_text("\r\n".join(lines + extra), encoding="utf-8")
     tables, problems = read([path])
@@ -77,7 +77,7 @@ def test_text_and_unknown_gemeente(realdata, tmp_path):
     path.write_text(text, encoding="utf-8")
     _, problems = read([path])
     p = only(problems, "geen geheel getal")
-    line = next(i for i, l in enumerate(text.splitlines(), 1) if l.startswith("158923;"))
+    line = next(i for i, ln in enumerate(text.splitlines(), 1) if ln.startswith("158923;"))
     assert (p.file, p.line, p.column, p.value) == (str(path), line, "Nieuwbouw_2", "vier")
     _, problems = read([realdata / FILE], "GM9999")
     p = only(problems, "gemeente GM9999 komt niet voor")

@@ -175,9 +175,18 @@ def test_plancapaciteit_of_zwolle_is_the_real_total(demo_db):
     assert zwolle == {"hard": z.PLANCAPACITEIT_HARD, "zacht": z.PLANCAPACITEIT_ZACHT}
 
 
-def test_the_map_is_flagged_schematic(demo_db):
-    assert _query(demo_db, "SELECT count(*), bool_and(schematisch) FROM geo_buurten") == [(78, True)]
-    assert _query(demo_db, "SELECT count(*), bool_and(schematisch) FROM geo_wijken") == [(16, True)]
+def test_the_map_has_zwolles_real_buurt_and_wijk_shapes(demo_db):
+    """78 buurten and 16 wijken, not schematic, valid, inside Zwolle, each buurt around its own centroid."""
+    for table, key, n in (("geo_buurten", "buurt_code", 78), ("geo_wijken", "wijk_code", 16)):
+        rows = dict(_query(demo_db, f"SELECT {key}, geometry FROM {table} WHERE NOT schematisch"))
+        assert len(rows) == n == _query(demo_db, f"SELECT count(*) FROM {table}")[0][0], table
+        shapes = {code: shapely.from_geojson(text) for code, text in rows.items()}
+        assert all(g.is_valid and not g.is_empty and g.geom_type in ("Polygon", "MultiPolygon") for g in shapes.values()), table
+        x0, y0, x1, y1 = shapely.union_all(list(shapes.values())).bounds
+        assert 6.00 < x0 < x1 < 6.22 and 52.43 < y0 < y1 < 52.59, table  # gemeente Zwolle, PDOK bbox 6.0036-6.2108, 52.4405-52.5878
+    buurten = {code: shapely.from_geojson(text) for code, text in _query(demo_db, "SELECT buurt_code, geometry FROM geo_buurten")}
+    assert set(buurten) == {b.code for b in z.BUURTEN}
+    assert all(buurten[b.code].contains(shapely.Point(b.lon, b.lat)) for b in z.BUURTEN)
 
 
 def test_no_quality_check_fails_on_the_demo(demo_db):

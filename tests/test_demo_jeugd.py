@@ -97,9 +97,20 @@ def test_toewijzingen_look_like_real_ones(tables):
     ggz = t.filter(pl.col("productcategorie") == "54")["verwijzer"].value_counts(sort=True)
     assert ggz["verwijzer"][0] == "huisarts"
     jb = t.filter(pl.col("productcategorie").is_in(["47", "48"]))["verwijzer"]
-    assert set(jb) == {"gecertificeerde instelling", "rechter/OvJ"}
+    assert set(jb) == {"gecertificeerde instelling", "rechter/OvJ/functionaris JJI"}
     duur = t.select((pl.col("einddatum") - pl.col("begindatum")).dt.total_days()).to_series().drop_nulls()
     assert duur.min() < 30 and duur.max() > 3 * 365
+
+
+def test_demo_products_use_the_ijw_units(tables):
+    """WJ756: a monthly fee (jeugdbescherming, -reclassering) is 84 stuks (inspanning) per maand; a
+    trajectprijs (maatwerkarrangement) 82 stuks (output) for the whole toewijzing."""
+    t = tables["jeugd_toewijzingen"]
+    units = {pc: set(zip(g["eenheid"], g["frequentie"])) for (pc,), g in t.group_by("productcategorie")}
+    assert units["48"] == units["47"] == {("stuks (inspanning)", "per maand")}
+    assert units["50"] == {("stuks (output)", "totaal binnen geldigheidsduur")}
+    assert set(t["eenheid"]) <= set(jeugd_reference.EENHEDEN.values())
+    assert set(t["verwijzer"]) <= set(jeugd_reference.VERWIJZERS.values())
 
 
 def test_tariffs_are_indexed_every_year(tables):

@@ -24,7 +24,7 @@ HEADER = (
 GOOD = (
     "TW1,100234,2012,BU01931000,45,45A01,98000001,Jeugdhulp De Brug,01,2024-01-08,2024-01-10,2024-06-30,3,04,2,66.50",
     "TW2,100235,2009,BU01932260,54,54001,98000002,Praktijk Noord,huisarts,2024-02-01,2024-02-05,,900,minuut,totaal binnen geldigheidsduur,1.72",
-    "TW3,100235,2009,BU01932260,48,48A01,98000003,GI Noordoost,Gecertificeerde instelling,,2024-03-01,,1,82,4,1180",
+    "TW3,100235,2009,BU01932260,48,48A01,98000003,GI Noordoost,Gecertificeerde instelling,,2024-03-01,,1,84,4,1180",
 )
 DECL_HEADER = "declaratie_id,toewijzing_id,maand,bedrag,status,ingediend_op"
 
@@ -320,4 +320,9 @@ def test_code_lists_accept_codes_and_labels():
     lookup = jeugd_reference.lookup(jeugd_reference.FREQUENTIES)
     assert lookup["2"] == lookup["02"] == lookup["per week"] == "per week"
     verwijzer = jeugd_reference.lookup(jeugd_reference.VERWIJZERS)
-    assert verwijzer["06"] == verwijzer["6"] == verwijzer["rechter/ovj"] == "rechter/OvJ"
+    assert verwijzer["08"] == verwijzer["8"] == verwijzer["rechter/ovj"] == "rechter/OvJ/functionaris JJI"
+    assert verwijzer["06"] == verwijzer["geen verwijzer"] == verwijzer["zelfverwijzer"] == "zelfverwijzer/geen verwijzer"
+    assert "07" not in verwijzer, "07 (onbekend) is not in iJw 3.x"
+    eenheid = jeugd_reference.lookup(jeugd_reference.EENHEDEN)
+    assert (eenheid["82"], eenheid["84"]) == ("stuks (output)", "stuks (inspanning)")
+    assert "21" not in eenheid and "week" not in eenheid, "WJ756 has no week"

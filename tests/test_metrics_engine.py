@@ -23,8 +23,8 @@ from metrics.engine import Engine
 from metrics.errors import AccessDenied, InvalidQuery, Unavailable, UnknownMetric
 from metrics.periods import year_to_date
 from metrics.roles import Scope
-from tests.synthetic import synthetic_warehouse
 from metrics.warehouse import open_warehouse
+from tests.synthetic import synthetic_warehouse
 
 LOCAL = Scope.local()
 SOCIAAL = Scope(role="sociaal_domein")
@@ -134,7 +134,8 @@ def test_per_1000_with_population_year_and_fallback(engine):
 def test_misdrijven_per_level_and_per_1000(engine):
     # The gemeente row (600) includes crimes not placed in a buurt; the wijken add up to 550.
     assert one(engine.query("misdrijven", where={"jaar": 2024}, scope=LOCAL)) == 600
-    assert one(engine.query("misdrijven", where={"jaar": 2024}, scope=WIJKMANAGER)) == 300 + 150
+    # Public figures are not limited to a user's wijken: a wijkmanager compares with the gemeente.
+    assert one(engine.query("misdrijven", where={"jaar": 2024}, scope=WIJKMANAGER)) == 600
     frame = engine.query("misdrijven", by=["wijk"], where={"jaar": 2024}, scope=LOCAL, compare=["per_1000", "index"])
     assert values(frame) == {"WK019310": 300, "WK019311": 100, "WK019322": 150}
     assert frame["per_1000"][0] == pytest.approx(100.0)  # 300 per 3.000 inwoners
@@ -242,9 +243,11 @@ def test_wijkmanager_sees_own_wijken_and_never_buurten(engine):
         engine.query("jeugdigen", where={"buurt": "BU01931000", "jaar": 2024}, scope=WIJKMANAGER)
     with pytest.raises(AccessDenied):
         engine.query("lasten", where={"wijk": "WK019311"}, scope=WIJKMANAGER)
-    # Public figures may go down to buurt, within their wijken.
+    # Public figures (CBS, politie) go down to buurt, for every wijk: to compare their own with.
     crimes = engine.query("misdrijven", by=["buurt"], where={"jaar": 2024}, scope=WIJKMANAGER)
-    assert crimes["buurt"].to_list() == ["BU01931000", "BU01931010", "BU01932200", "BU01932210"]
+    assert crimes["buurt"].to_list() == engine.query("misdrijven", by=["buurt"], where={"jaar": 2024}, scope=LOCAL)["buurt"].to_list()
+    assert {"BU01931100", "BU01932200"} <= set(crimes["buurt"].to_list())
+    assert engine.query("misdrijven", where={"jaar": 2024, "wijk": "WK019311"}, scope=WIJKMANAGER)["waarde"][0] == 100
 
 
 def test_a_scope_names_at_least_one_wijk():

@@ -87,10 +87,10 @@ def test_wijkmanager_sees_only_their_wijken_rounded_and_no_budget(env):
     at = open_page("jeugd", role="wijkmanager")
     assert not at.exception
     shown = texts(at)
-    assert "De begroting geldt voor de gemeente als geheel en is niet zichtbaar voor de rol Wijkmanager." in shown
+    assert "Actuele begroting jeugd: de begroting geldt voor de gemeente als geheel en is niet zichtbaar voor de rol Wijkmanager." in shown
     assert not any(label.startswith("Actuele begroting") for label in tiles(at))
     assert set(at.multiselect(key="wijk").options) == EIGEN_WIJKEN
-    wijk_tabel = next(df.value for df in at.dataframe if "Wijk" in df.value.columns)
+    wijk_tabel = next(df.value for df in at.dataframe if "Jeugdigen met jeugdhulp 2026" in df.value.columns)
     assert set(wijk_tabel["Wijk"]) == EIGEN_WIJKEN
     assert_disclosed(wijk_tabel["Jeugdigen met jeugdhulp 2026"])
     for m in at.metric:
@@ -102,7 +102,7 @@ def test_wijkmanager_sees_only_their_wijken_rounded_and_no_budget(env):
     assert not at.exception
     instroom = next(df.value for df in at.dataframe if any("(trajecten)" in c for c in df.value.columns))
     for col in instroom.columns:
-        if "(trajecten)" in col or col == "Zelfde periode vorig jaar":
+        if "(trajecten)" in col or col == "Vorig jaar":
             assert_disclosed(instroom[col])
     assert "Wijk 22 Stadshagen" not in texts(at)
 
@@ -163,6 +163,6 @@ def test_small_warehouse_without_history_or_sources(tmp_path, monkeypatch, omit)
     assert "ongeveer gelijke tarieven (+0,0%: € 0)" in shown, "every synthetic toewijzing has the same tarief"
     assert "geen prognose te maken" in shown
     if omit:
-        assert "De begroting is niet beschikbaar" in shown
+        assert "'Actuele begroting jeugd' is niet beschikbaar: de gegevens ontbreken (jeugd_begroting" in shown
         assert "Geen kaart geladen" in shown and "CBS-cijfer" in shown
     assert len(at.metric) >= 3 and len(at.dataframe) >= 1

@@ -156,7 +156,7 @@ def edited(real: Path, tmp_path: Path, edit) -> Path:
 
 
 def test_padded_and_unpadded_keys_read_the_same(real, tmp_path):
-    path = edited(real, tmp_path, lambda ls: [ls[0]] + [l.replace('"BU01931000"', '"BU01931000  "').replace('"0.0.0 "', '"0.0.0"') for l in ls[1:]])
+    path = edited(real, tmp_path, lambda ls: [ls[0]] + [ln.replace('"BU01931000"', '"BU01931000  "').replace('"0.0.0 "', '"0.0.0"') for ln in ls[1:]])
     tables, problems = read(politie_misdrijven, [path])
     assert not problems
     check_zwolle(tables)
@@ -172,10 +172,10 @@ def test_renamed_topic_column(real, tmp_path):
 
 
 def test_text_in_a_count(real, tmp_path):
-    path = edited(real, tmp_path, lambda ls: [l.replace('"2023",741,', '"2023",zeven,') for l in ls])
+    path = edited(real, tmp_path, lambda ls: [ln.replace('"2023",741,', '"2023",zeven,') for ln in ls])
     _, problems = read(politie_misdrijven, [path])
     p = only(problems, "geen geheel getal")
-    line = next(i for i, l in enumerate((real / DATA).read_text().splitlines(), 1) if '"2023",741,' in l)
+    line = next(i for i, ln in enumerate((real / DATA).read_text().splitlines(), 1) if '"2023",741,' in ln)
     assert (p.file, p.line, p.column, p.value) == (str(path), line, "GeregistreerdeMisdrijven_1", "zeven")
     assert "geheel getal" in p.expected
 

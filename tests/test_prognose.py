@@ -27,10 +27,10 @@ from data_sources import jeugd_declaraties, jeugd_toewijzingen
 from data_sources.jeugd_reference import FREQUENTIES as WAREHOUSE_FREQUENTIES
 from data_sources.schema import Schema
 from metrics import registry
-from metrics.jeugd import prognose
 from metrics.derived import DerivedContext
 from metrics.engine import Engine
 from metrics.errors import InvalidQuery
+from metrics.jeugd import prognose
 from metrics.jeugd.prognose import (
     FREQUENTIES,
     TOTAAL,
@@ -632,3 +632,26 @@ def test_load_is_parameterised():
     hostile = "43') OR TRUE; DROP TABLE jeugd_declaraties; --"
     assert load(con.cursor(), productcategorie=[hostile]).toewijzingen.is_empty()
     assert con.execute("SELECT count(*) FROM jeugd_declaraties").fetchone()[0] > 0
+
+
+def test_load_takes_the_tariff_settings_and_a_tarief_history():
+    rows = steady(30)  # enough toewijzingen for the declarations to set a month's price level
+    decl = declare(rows)
+    con = warehouse(rows, decl)
+    # As the build writes the gemeente's settings (data_sources/instellingen.py): yearly, a fraction.
+    con.execute("CREATE TABLE instellingen_tariefindexatie (jaar BIGINT, indexatie DOUBLE, aanname BOOLEAN, bron VARCHAR)")
+    con.execute("INSERT INTO instellingen_tariefindexatie VALUES (2023, 0.05, false, 'VNG'), (2024, 0.03, true, 'aanname')")
+    con.execute("CREATE TABLE jeugd_tarief_historie (toewijzing_id VARCHAR, geldig_vanaf DATE, tarief DOUBLE)")
+    con.execute("INSERT INTO jeugd_tarief_historie VALUES ('T0', DATE '2015-01-01', 65), ('T0', DATE '2023-07-01', 70)")
+    peil = dt.date(2023, 6, 30)
+    got = load(con.cursor(), peil)
+    assert got.tarieven.rows() == [(dt.date(2023, 1, 1), 0.05, None), (dt.date(2024, 1, 1), 0.03, None)]
+    assert got.tarief_historie.rows() == [("T0", dt.date(2015, 1, 1), 65.0)]  # not yet seen on the peildatum
+    # The settings said +5% for 2023, but the lines came in at the old prices: what the
+    # declarations show wins for the months they cover, so the forecast stays right.
+    fc = forecast(got.toewijzingen, got.declaraties, 2023, peil, tarieven=got.tarieven, tarief_historie=got.tarief_historie)
+    assert fc.total == pytest.approx(truth(decl, 2023), rel=1e-6)
+    level = {r["mi"]: r for r in fc.price_level.iter_rows(named=True)}
+    june, december = level[2023 * 12 + 5], level[2022 * 12 + 11]
+    assert june["gedeclareerd"] == pytest.approx(1.05 * december["gedeclareerd"])
+    assert june["niveau"] == pytest.approx(december["niveau"], rel=1e-6)  # flat, as the lines were

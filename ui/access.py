@@ -12,20 +12,12 @@ import os
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
 
 import streamlit as st
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-Role = Literal["databrigade", "sociaal_domein", "ruimte", "wijkmanager", "gast"]
-
-ROLE_LABELS: dict[str, str] = {
-    "databrigade": "Databrigade",
-    "sociaal_domein": "Sociaal domein",
-    "ruimte": "Ruimte & wonen",
-    "wijkmanager": "Wijkmanager",
-    "gast": "Gast",
-}
+from metrics.declarations import Role
+from metrics.manifest import MANIFEST
 
 
 class _Rule(BaseModel):
@@ -62,7 +54,7 @@ class User:
 
     @property
     def role_label(self) -> str:
-        return ROLE_LABELS[self.role]
+        return MANIFEST.label(self.role)
 
 
 LOCAL_USER = User(name="Lokale gebruiker", email=None, role="databrigade", wijken=None, hosted=False)

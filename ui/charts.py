@@ -7,12 +7,17 @@ tooltips read 1.234,5 and "maart", not 1,234.5 and "March".
 
 from __future__ import annotations
 
+import json
 import re
-from collections.abc import Callable
+import subprocess
+import sys
 
 import altair as alt
+import polars as pl
 import streamlit as st
 import vl_convert as vlc
+
+from ui import frames
 
 # Colour-blind-safe categorical palette (Okabe-Ito, darkened where needed for contrast on white).
 PALETTE = ["#1D5C8C", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#8C6D1F", "#5A6B7B"]
@@ -44,11 +49,36 @@ def _theme() -> alt.theme.ThemeConfig:
 
 
 def png(chart: alt.TopLevelMixin) -> bytes:
-    """The chart as a PNG, rendered by vl-convert with the same theme and locale as on screen."""
+    """The chart as a PNG, rendered by vl-convert with the same theme and locale as on screen.
+
+    Rendered in a child process: vl-convert holds the GIL for the whole render (0.2 s and more),
+    which would freeze every other session of the server, health check included."""
     spec = chart.to_dict()
     spec.setdefault("config", {}).setdefault("locale", LOCALE)
     spec.setdefault("background", "white")
-    return vlc.vegalite_to_png(spec, scale=2)
+    done = subprocess.run(
+        [sys.executable, "-c", _RENDER],
+        input=json.dumps(spec).encode("utf-8"),
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise RuntimeError("PNG maken mislukt: " + done.stderr.decode("utf-8", "replace")[-500:])
+    return done.stdout
+
+
+_RENDER = "import json, sys, vl_convert; sys.stdout.buffer.write(vl_convert.vegalite_to_png(json.load(sys.stdin), scale=2))"
+
+
+def _plain_data(chart) -> None:
+    """Replace polars data anywhere in the chart by a pyarrow Table (see ui.frames: why)."""
+    if isinstance(getattr(chart, "data", None), pl.DataFrame):
+        chart.data = frames.arrow(chart.data)
+    for part in ("layer", "hconcat", "vconcat", "concat"):
+        subs = getattr(chart, part, None)
+        for sub in subs if isinstance(subs, list) else ():
+            _plain_data(sub)
 
 
 def _slug(text: str) -> str:
@@ -57,8 +87,11 @@ def _slug(text: str) -> str:
 
 def show(chart: alt.TopLevelMixin, name: str, *, key: str | None = None) -> None:
     """Draw the chart full width, with a 'Download als PNG' button under it."""
+    _plain_data(chart)
     st.altair_chart(chart, width="stretch")
-    render: Callable[[], bytes] = lambda: png(chart)  # rendered only when clicked
+    def render() -> bytes:  # rendered only when clicked
+        return png(chart)
+
     st.download_button(
         "PNG",
         data=render,
@@ -106,3 +139,126 @@ def waterfall(
     ).transform_calculate(top="max(datum.begin, datum.eind)")
     zero = alt.Chart(alt.Data(values=[{"y": 0}])).mark_rule(color=MUTED).encode(y="y:Q")
     return alt.layer(bars, labels, zero).properties(height=height)
+
+
+# ---- axes ------------------------------------------------------------------------------------
+
+
+def axis_for(number_format: str, values) -> tuple[float, str, str]:
+    """(divide by, unit text for the axis title, d3 axis format) for values in a metric format:
+    euros in € mln from 2 mln up, else in € duizend, so that ticks stay distinct (12,5 not
+    12.500.000); fractions as percentages; counts without decimals."""
+    present = [abs(v) for v in values if v is not None]
+    if number_format in ("euro", "euro_exact"):
+        return (1e6, "€ mln", ",.2~f") if present and max(present) >= 2e6 else (1e3, "€ duizend", ",.2~f")
+    if number_format == "procent":
+        return 1.0, "%", ".0%"
+    if number_format in ("aantal", "index"):
+        return 1.0, "", ",.0f"
+    return 1.0, "", ",.1~f"
+
+
+def _title(text: str, unit: str) -> str:
+    return f"{text} ({unit})" if unit and unit != "%" else text
+
+
+# ---- chart builders (data: lists of dicts with a formatted `tekst` for the tooltip) ---------------
+
+
+def lines(rows: list[dict], *, x: str, x_type: str, x_title: str | None, y_title: str, axis: str, series: list[str],
+          dashes: bool = False, band: list[dict] | None = None, rule: dict | None = None, height: int = 320,
+          tooltip_extra: tuple[tuple[str, str], ...] = ()) -> alt.LayerChart:  # fmt: skip
+    """Lines per series (`reeks`, the y value in `y`), with points, a Dutch tooltip (`x_tekst`, `reeks`,
+    `tekst`), an optional band (rows with `laag`/`hoog`) and a horizontal rule (`y`, `tekst`). Series
+    differ by colour and, when `dashes`, by dash pattern too (never by colour alone)."""
+    xenc = alt.X(f"{x}:{x_type}", title=x_title, axis=alt.Axis(labelAngle=0) if x_type == "O" else alt.Axis(format="%b %Y" if x_type == "T" else None))
+    tooltip = [alt.Tooltip("x_tekst:N", title=x_title or "Periode"), alt.Tooltip("reeks:N", title="Reeks"), alt.Tooltip("tekst:N", title="Waarde")]
+    tooltip += [alt.Tooltip(f"{c}:N", title=t) for c, t in tooltip_extra]
+    colours = alt.Scale(domain=series, range=PALETTE[: len(series)])
+    enc = {
+        "x": xenc,
+        "y": alt.Y("y:Q", title=y_title, axis=alt.Axis(format=axis)),
+        "color": alt.Color("reeks:N", title=None, scale=colours, legend=alt.Legend(orient="top", labelLimit=320)),
+        "tooltip": tooltip,
+    }
+    if dashes:
+        enc["strokeDash"] = alt.StrokeDash("reeks:N", title=None, scale=alt.Scale(domain=series, range=[[1, 0], [6, 3], [2, 2], [8, 2, 2, 2]][: len(series)]))
+    layers = []
+    if band:
+        layers.append(
+            alt.Chart(alt.Data(values=band))
+            .mark_area(opacity=0.18, color=PALETTE[1])
+            .encode(x=xenc, y=alt.Y("laag:Q"), y2="hoog:Q", tooltip=[alt.Tooltip("x_tekst:N", title=x_title or "Periode"), alt.Tooltip("marge:N", title="80%-marge")])
+        )
+    layers.append(alt.Chart(alt.Data(values=rows)).mark_line(point=True).encode(**enc))
+    if rule:
+        layers.append(alt.Chart(alt.Data(values=[rule])).mark_rule(color=WARN, strokeDash=[4, 3]).encode(y="y:Q", tooltip=[alt.Tooltip("tekst:N", title="Norm")]))
+    return alt.layer(*layers).properties(height=height)
+
+
+def ranked(rows: list[dict], *, y_title: str | None, x_title: str, axis: str, sort: list[str] | None, height: int | None = None, tooltip_extra: tuple[tuple[str, str], ...] = ()) -> alt.Chart:
+    """Horizontal bars (`label`, `x`) in the given order (None: largest first), value text in the tooltip."""
+    tooltip = [alt.Tooltip("label:N", title=y_title or "Groep"), alt.Tooltip("tekst:N", title="Waarde")] + [alt.Tooltip(f"{c}:N", title=t) for c, t in tooltip_extra]
+    return (
+        alt.Chart(alt.Data(values=rows))
+        .mark_bar()
+        .encode(
+            x=alt.X("x:Q", title=x_title, axis=alt.Axis(format=axis)),
+            y=alt.Y("label:N", title=None, sort=sort if sort is not None else "-x", axis=alt.Axis(labelLimit=320)),
+            tooltip=tooltip,
+        )
+        .properties(height=height or 30 * max(len(rows), 1) + 40)
+    )
+
+
+def stacked(rows: list[dict], *, x_title: str | None, y_title: str, axis: str, colour_order: list[str], colours: list[str], height: int = 380) -> alt.Chart:
+    """Stacked bars (`x` ordinal, `y`, `kleur` category) with a Dutch tooltip (`tekst`)."""
+    return (
+        alt.Chart(alt.Data(values=rows))
+        .mark_bar()
+        .encode(
+            x=alt.X("x:O", title=x_title, axis=alt.Axis(labelAngle=0)),
+            y=alt.Y("sum(y):Q", title=y_title, axis=alt.Axis(format=axis)),
+            color=alt.Color("kleur:N", title=None, sort=colour_order, scale=alt.Scale(domain=colour_order, range=colours), legend=alt.Legend(orient="bottom", columns=1, labelLimit=420)),
+            order=alt.Order("volgorde:Q"),
+            tooltip=[alt.Tooltip("x:O", title=x_title or "Jaar"), alt.Tooltip("kleur:N", title="Onderdeel"), alt.Tooltip("tekst:N", title="Waarde")],
+        )
+        .properties(height=height)
+    )
+
+
+def parts(rows: list[dict], totals: list[dict], *, order: list[str], part_order: list[str], x_title: str, axis: str) -> alt.LayerChart:
+    """Per group, stacked parts (`groep`, `deel`, `x`, `tekst`) with a tick at their total (`groep`, `x`, `tekst`)."""
+    y = alt.Y("groep:N", title=None, sort=order, axis=alt.Axis(labelLimit=260))
+    bars = (
+        alt.Chart(alt.Data(values=rows))
+        .mark_bar()
+        .encode(
+            x=alt.X("x:Q", title=x_title, axis=alt.Axis(format=axis)),
+            y=y,
+            color=alt.Color("deel:N", title=None, sort=part_order, scale=alt.Scale(domain=part_order, range=PALETTE[: len(part_order)]), legend=alt.Legend(orient="top", labelLimit=320)),
+            tooltip=[alt.Tooltip("groep:N", title="Groep"), alt.Tooltip("deel:N", title="Oorzaak"), alt.Tooltip("tekst:N", title="Bedrag")],
+        )
+    )
+    ticks = (
+        alt.Chart(alt.Data(values=totals))
+        .mark_tick(color="#1F2933", thickness=3, size=26)
+        .encode(x="x:Q", y=y, tooltip=[alt.Tooltip("groep:N", title="Groep"), alt.Tooltip("tekst:N", title="Totaal")])
+    )
+    return alt.layer(bars, ticks).properties(height=max(160, 48 * len(order)))
+
+
+def dots(rows: list[dict], *, x_title: str, axis: str, sources: list[str], height: int) -> alt.Chart:
+    """Per group (`label`), one dot per source (`bron`, `x`, `tekst`): shape and colour both differ."""
+    return (
+        alt.Chart(alt.Data(values=rows))
+        .mark_point(filled=True, size=90)
+        .encode(
+            x=alt.X("x:Q", title=x_title, axis=alt.Axis(format=axis)),
+            y=alt.Y("label:N", title=None, axis=alt.Axis(labelLimit=260)),
+            color=alt.Color("bron:N", title=None, scale=alt.Scale(domain=sources, range=PALETTE[: len(sources)]), legend=alt.Legend(orient="top")),
+            shape=alt.Shape("bron:N", title=None, scale=alt.Scale(domain=sources)),
+            tooltip=[alt.Tooltip("label:N", title="Groep"), alt.Tooltip("bron:N", title="Bron"), alt.Tooltip("tekst:N", title="Waarde")],
+        )
+        .properties(height=height)
+    )

@@ -15,6 +15,7 @@ import streamlit as st
 
 import metrics
 from metrics import meta
+from metrics.manifest import MANIFEST, PageSpec
 from ui import router, warehouse
 from ui.access import User
 
@@ -63,34 +64,36 @@ def sidebar(u: User) -> None:
 
 @dataclass(frozen=True)
 class Page:
-    """What a page computes with: every number goes through `engine` within `scope`."""
+    """What a page computes with: the engine bound to the user's scope, and nothing else."""
 
     user: User
-    warehouse: warehouse.Warehouse
-    engine: metrics.Engine
-    scope: metrics.Scope
+    engine: metrics.ScopedEngine
     build: meta.Build | None
+    spec: PageSpec
 
     @property
     def area(self) -> str:
-        """What the figures cover: the gemeente, or the wijken this user may see."""
-        if self.scope.wijken is None:
+        """What internal figures cover: the gemeente, or the wijken this user may see."""
+        wijken = self.engine.scope.wijken
+        if wijken is None:
             return self.build.gemeente_naam if self.build else "de gemeente"
         names = self.engine.labels("wijk")
-        return "uw wijken (" + ", ".join(sorted(names.get(w, w) for w in self.scope.wijken)) + ")"
+        return "uw wijken (" + ", ".join(sorted(names.get(w, w) for w in wijken)) + ")"
 
 
 def scope_of(u: User) -> metrics.Scope:
     return metrics.Scope(role=u.role, wijken=frozenset(u.wijken) if u.wijken else None)
 
 
-def page(title: str, intro: str) -> Page:
+def page(key: str, intro: str) -> Page:
+    """Start page `key` (manifest.toml): check it is routed, draw the header, the demo notice."""
     if not router.routed():
         # Run as a page of Streamlit's folder routing, without Home.py: run Home.py instead,
         # which checks access and then runs the page the link asked for (or a login screen).
         runpy.run_path(str(HOME), run_name="__main__")
         st.stop()
-    st.title(title)
+    spec = MANIFEST.page(key)
+    st.title(spec.title)
     st.caption(intro)
     try:
         wh = warehouse.get()
@@ -102,13 +105,14 @@ def page(title: str, intro: str) -> Page:
             icon=":material/database_off:",
         )
         st.stop()
-    b = meta.build(wh)
+    u = user()
+    engine = metrics.ScopedEngine(metrics.Engine(wh), scope_of(u))
+    b = engine.build()
     if b is not None and b.demo:
         st.warning(
-            "**Demodata.** Zwolle's echte wijken, buurten en inwonertallen, met gegenereerde cijfers over "
+            f"**Demodata.** {b.gemeente_naam}'s echte wijken, buurten en inwonertallen, met gegenereerde cijfers over "
             "jeugdzorg, misdrijven, woningbouwprojecten en meldingen. Geschikt om de app te leren kennen, "
             "niet om conclusies uit te trekken.",
             icon=":material/science:",
         )
-    u = user()
-    return Page(u, wh, metrics.Engine(wh), scope_of(u), b)
+    return Page(u, engine, b, spec)

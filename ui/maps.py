@@ -1,45 +1,39 @@
-"""Choropleth maps of a metric per wijk or buurt, with the schematic map labelled as such."""
+"""Choropleth maps of a figure per wijk or buurt; a schematic map is labelled as such."""
 
 from __future__ import annotations
+
+import copy
 
 import altair as alt
 import polars as pl
 
-import metrics
-from metrics import format as fmt
-from metrics.declarations import Metric
-from metrics.geo import shapes
+from ui.table import show
 
 SCHEMATIC_NOTE = "Schematische kaart: vlakken rond de echte buurtmiddelpunten, geen echte grenzen."
 
 
-def choropleth(wh: metrics.Warehouse, m: Metric, frame: pl.DataFrame, level: str, *, value: str = "waarde", title: str = "") -> tuple[alt.Chart, bool] | None:
-    """A map of `frame[value]` per `level` code; None when no shapes are loaded."""
-    found = shapes(wh, level)
-    if found is None:
-        return None
-    collection, schematic = found
-    label_col = f"{level}_label"
+def choropleth(collection: dict, frame: pl.DataFrame, level: str, *, value: str, legend: str, number_format: str, label: str) -> alt.Chart:
+    """`frame[value]` per `level` code on the outlines in `collection` (GeoJSON, property `code`);
+    hidden cells grey with "geheim" in the tooltip, areas without a figure grey with "–"."""
     values = {
-        code: (v, lab, fmt.value(m, v, geheim=bool(g)) if value == "waarde" else fmt.number(v, "decimaal") if v is not None else fmt.MISSING)
-        for code, v, lab, g in zip(
-            frame[level].to_list(),
-            frame[value].to_list(),
-            frame[label_col].to_list(),
-            frame["geheim"].to_list() if "geheim" in frame.columns else [False] * frame.height,
-        )
+        code: (None if g else v, lab, show(v, number_format, bool(g)))
+        for code, v, lab, g in zip(frame[level].to_list(), frame[value].to_list(), frame[f"{level}_label"].to_list(), frame["geheim"].to_list())
     }
-    for f in collection["features"]:
-        v, lab, shown = values.get(f["properties"]["code"], (None, f["properties"]["code"], fmt.MISSING))
+    features = copy.deepcopy(collection["features"])  # the shapes are cached: never change them in place
+    for f in features:
+        v, lab, shown = values.get(f["properties"]["code"], (None, f["properties"]["code"], show(None, number_format)))
         f["properties"].update({"waarde": v, "naam": lab, "getoond": shown})
-    chart = (
-        alt.Chart(alt.Data(values=collection["features"]))
+    return (
+        alt.Chart(alt.Data(values=features))
         .mark_geoshape(stroke="white", strokeWidth=0.8)
         .encode(
-            color=alt.Color("properties.waarde:Q", title=m.unit, scale=alt.Scale(scheme="blues"), legend=alt.Legend(orient="right", format=",.0f")),
-            tooltip=[alt.Tooltip("properties.naam:N", title=level.capitalize()), alt.Tooltip("properties.getoond:N", title=m.label)],
+            color=alt.condition(
+                "datum.properties.waarde !== null",
+                alt.Color("properties.waarde:Q", title=legend, scale=alt.Scale(scheme="blues"), legend=alt.Legend(orient="right", format=",.0f")),
+                alt.value("#D5DCE3"),
+            ),
+            tooltip=[alt.Tooltip("properties.naam:N", title=level.capitalize()), alt.Tooltip("properties.getoond:N", title=label)],
         )
         .project(type="mercator")
-        .properties(height=420, title=title + (" (schematische kaart)" if schematic else ""))
+        .properties(height=420)
     )
-    return chart, schematic

@@ -52,6 +52,8 @@ class Product(NamedTuple):
 
 
 # Demo catalogue in iJw style; 54001/54002/54004 are standard Jeugd-ggz codes, the rest is local.
+# Eenheid (WJ756): a trajectprijs is 82 stuks (output) per toewijzing (frequentie 6); a monthly
+# fee for jeugdbescherming/-reclassering is 84 stuks (inspanning) per maand (frequentie 4).
 PRODUCTEN: tuple[Product, ...] = (
     Product("45A01", "45", "04", "2", 64.0, (2, 4), 7.0, 0.8, 0.85, 0.20, "breed"),
     Product("45A02", "45", "04", "2", 98.0, (1, 3), 5.0, 0.7, 0.85, 0.12, "breed"),
@@ -59,7 +61,7 @@ PRODUCTEN: tuple[Product, ...] = (
     Product("45A04", "45", "16", "2", 42.0, (1, 4), 9.0, 0.7, 0.85, 0.04, "breed"),
     Product("41A01", "41", "16", "2", 92.0, (2, 8), 9.0, 0.6, 0.90, 0.05, "breed"),
     Product("40A01", "40", "04", "2", 48.0, (2, 6), 14.0, 0.8, 0.90, 0.03, "breed"),
-    Product("50A01", "50", "84", "6", 4800.0, (1, 1), 6.0, 0.6, 1.00, 0.03, "breed"),
+    Product("50A01", "50", "82", "6", 4800.0, (1, 1), 6.0, 0.6, 1.00, 0.03, "breed"),
     Product("54001", "54", "01", "6", 1.62, (600, 1800), 5.0, 0.6, 0.88, 0.17, "ggz"),
     Product("54002", "54", "01", "6", 1.98, (2400, 7200), 9.0, 0.7, 0.85, 0.08, "ggz"),
     Product("54004", "54", "01", "6", 1.85, (300, 900), 1.5, 0.5, 0.95, 0.05, "ggz"),
@@ -68,9 +70,9 @@ PRODUCTEN: tuple[Product, ...] = (
     Product("44A01", "44", "14", "2", 46.0, (7, 7), 30.0, 0.8, 0.99, 0.035, "verblijf"),
     Product("44A02", "44", "14", "2", 150.0, (7, 7), 12.0, 0.6, 0.97, 0.010, "verblijf"),
     Product("46A01", "46", "14", "2", 395.0, (7, 7), 0.7, 0.6, 0.98, 0.015, "verblijf"),
-    Product("48A01", "48", "82", "4", 1180.0, (1, 1), 14.0, 0.5, 1.00, 0.045, "gi"),
-    Product("48A02", "48", "82", "4", 860.0, (1, 1), 48.0, 0.5, 1.00, 0.010, "gi"),
-    Product("47A01", "47", "82", "4", 930.0, (1, 1), 8.0, 0.5, 1.00, 0.020, "gi"),
+    Product("48A01", "48", "84", "4", 1180.0, (1, 1), 14.0, 0.5, 1.00, 0.045, "gi"),
+    Product("48A02", "48", "84", "4", 860.0, (1, 1), 48.0, 0.5, 1.00, 0.010, "gi"),
+    Product("47A01", "47", "84", "4", 930.0, (1, 1), 8.0, 0.5, 1.00, 0.020, "gi"),
 )
 
 # Yearly tariff indexation (OVA-like), applied from the first year of the window on.
@@ -105,13 +107,13 @@ AANBIEDERS: dict[str, tuple[str, ...]] = {
     ),
 }  # fmt: skip
 
-# Verwijzer shares per reporting group, in the order of ref.VERWIJZERS (codes 01-07).
+# Verwijzer shares per reporting group, in the order of ref.VERWIJZERS (COD327: 01-06, 08).
 VERWIJZERS_PER_GROEP: dict[str, tuple[float, ...]] = {
-    ref.ZONDER_VERBLIJF: (0.66, 0.14, 0.05, 0.07, 0.05, 0.01, 0.02),
-    ref.JEUGD_GGZ: (0.24, 0.56, 0.04, 0.03, 0.11, 0.00, 0.02),
-    ref.MET_VERBLIJF: (0.48, 0.02, 0.00, 0.40, 0.04, 0.05, 0.01),
-    ref.JEUGDBESCHERMING: (0.00, 0.00, 0.00, 0.62, 0.00, 0.38, 0.00),
-    ref.JEUGDRECLASSERING: (0.00, 0.00, 0.00, 0.50, 0.00, 0.50, 0.00),
+    ref.ZONDER_VERBLIJF: (0.66, 0.14, 0.05, 0.07, 0.05, 0.02, 0.01),
+    ref.JEUGD_GGZ: (0.24, 0.56, 0.04, 0.03, 0.11, 0.02, 0.00),
+    ref.MET_VERBLIJF: (0.48, 0.02, 0.00, 0.40, 0.04, 0.01, 0.05),
+    ref.JEUGDBESCHERMING: (0.00, 0.00, 0.00, 0.62, 0.00, 0.00, 0.38),
+    ref.JEUGDRECLASSERING: (0.00, 0.00, 0.00, 0.50, 0.00, 0.00, 0.50),
 }
 # Age at the start of care per group (uniform range, years).
 LEEFTIJD_PER_GROEP: dict[str, tuple[int, int]] = {
@@ -329,10 +331,10 @@ def _toewijzingen(rng: np.random.Generator, t: dict[str, np.ndarray], window: dt
     verwijzer = _inherit(_pick(rng, groep[t["product"]], verwijzer_options), t)
 
     # Working days from aanvraag to start: mostly within five, some weeks on a waiting list;
-    # a court order (rechter/OvJ) starts on the day itself.
+    # a court order (rechter/OvJ, code 08) starts on the day itself.
     u = rng.random(t["begin"].size)
     wait = np.where(u < 0.80, rng.integers(0, TARGET_DAYS_TO_START + 1, u.size), np.where(u < 0.95, rng.integers(6, 21, u.size), rng.integers(21, 61, u.size)))
-    wait = np.where(verwijzer_codes[verwijzer] == "06", 0, wait)
+    wait = np.where(verwijzer_codes[verwijzer] == "08", 0, wait)
     aanvraag = np.busday_offset(t["begin"], -wait, roll="backward")
     aanvraag = np.where(aanvraag > t["begin"], t["begin"], aanvraag)
 

@@ -1,13 +1,14 @@
-"""Metric definitions, one module per domain. Each module exposes MODELS and METRICS."""
+"""Metric definitions, one module per domain. Each module exposes MODELS and METRICS.
+
+The role groups a metric is shown to come from manifest.toml ([groups])."""
 
 from __future__ import annotations
 
-from metrics.declarations import Role
+from metrics.manifest import MANIFEST
 
-ALL_ROLES: tuple[Role, ...] = ("databrigade", "sociaal_domein", "ruimte", "wijkmanager", "gast")
-# Municipal staff: internal (non-personal) registrations such as meldingen and projects.
-STAFF: tuple[Role, ...] = ("databrigade", "sociaal_domein", "ruimte", "wijkmanager")
-# Youth care: the sociaal domein, and wijkmanagers through disclosure control; never guests.
-JEUGD: tuple[Role, ...] = ("databrigade", "sociaal_domein", "wijkmanager")
+ALL_ROLES = MANIFEST.group("iedereen")
+STAFF = MANIFEST.group("medewerkers")
+JEUGD = MANIFEST.group("jeugd")
+JEUGD_BEGROTING = MANIFEST.group("jeugd_begroting")
 
 DOMAINS = ("algemeen", "jeugd", "wonen", "veiligheid")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from metrics.declarations import (
     Aggregate,
+    Analysis,
     Derived,
     DimensionColumn,
     Filter,
@@ -23,10 +24,11 @@ from metrics.declarations import (
     SemanticModel,
     Span,
 )
-from metrics.definitions import JEUGD
+from metrics.definitions import JEUGD, JEUGD_BEGROTING
 
 # The budget is set for the gemeente as a whole, so it has no meaning inside one wijk.
-_BUDGET_ROLES = ("databrigade", "sociaal_domein")
+_BUDGET_ROLES = JEUGD_BEGROTING
+_BUDGET_NOTE = "De begroting geldt voor de gemeente als geheel"
 
 OWNER = "Team Jeugd, sociaal domein (controller Jeugd)"
 
@@ -58,6 +60,7 @@ _TOEWIJZING_DIMENSIONS = (
 MODELS = (
     SemanticModel(
         name="declaraties",
+        internal=True,
         description="Declaratieregels per toewijzing per zorgmaand, met de kenmerken van de toewijzing.",
         table="jeugd_declaraties",
         alias="d",
@@ -65,9 +68,11 @@ MODELS = (
         time=OnDate(column="d.maand"),
         dimensions=_TOEWIJZING_DIMENSIONS,
         person="t.client_key",
+        known_at="d.ingediend_op",
     ),
     SemanticModel(
         name="toewijzingen",
+        internal=True,
         description="Toewijzingen jeugdhulp (trajecten): één rij per toewijzing, met gepseudonimiseerde cliënt.",
         table="jeugd_toewijzingen",
         alias="t",
@@ -78,6 +83,7 @@ MODELS = (
     ),
     SemanticModel(
         name="begroting",
+        internal=True,
         description="Begroting jeugd per jaar, Iv3-taakveld en groep productcategorieën.",
         table="jeugd_begroting",
         alias="bg",
@@ -165,6 +171,7 @@ METRICS = (
         time_grain="jaar",
         dimensions=_BUDGET_DIMS,
         roles=_BUDGET_ROLES,
+        access_note=_BUDGET_NOTE,
         expression=Aggregate(kind="sum", model="begroting", column="bg.actuele_begroting"),
         higher_is_better=None,
         disclosure="none",
@@ -178,6 +185,7 @@ METRICS = (
         time_grain="jaar",
         dimensions=_BUDGET_DIMS,
         roles=_BUDGET_ROLES,
+        access_note=_BUDGET_NOTE,
         expression=Aggregate(kind="sum", model="begroting", column="bg.primitieve_begroting"),
         higher_is_better=None,
         disclosure="none",
@@ -191,6 +199,7 @@ METRICS = (
         time_grain="jaar",
         dimensions=_BUDGET_DIMS,
         roles=_BUDGET_ROLES,
+        access_note=_BUDGET_NOTE,
         expression=Ratio(numerator="lasten", denominator="begroting_actueel"),
         higher_is_better=False,
         norm=Norm(value=1.0, label="actuele begroting (100%)", direction="max"),
@@ -230,6 +239,7 @@ METRICS = (
         time_grain="jaar",
         dimensions=("jaar", "productgroep"),  # split by jaar, filter by productgroep
         roles=_BUDGET_ROLES,
+        access_note=_BUDGET_NOTE,
         expression=Derived(
             function="metrics.jeugd.jeugdzorg:saldo",
             inputs=("prognose", "begroting_actueel"),
@@ -402,5 +412,46 @@ METRICS = (
         ),
         higher_is_better=None,
         disclosure="none",
+    ),
+)
+
+
+# Analyses that are not one metric; pages reach them through ScopedEngine.analysis, and each
+# function protects what it returns for the scope it is given.
+ANALYSES = (
+    Analysis(
+        name="jeugd.prognose_detail",
+        label="Prognose per zorgmaand",
+        description="De jaareindprognose per zorgmaand: gedeclareerd, nog te declareren en verwacht uit lopende toewijzingen.",
+        function="metrics.jeugd.jeugdzorg:prognose_detail",
+        roles=JEUGD,
+    ),
+    Analysis(
+        name="jeugd.backtest",
+        label="Toets van de prognose op eerdere jaren",
+        description="De prognose opnieuw gemaakt eind maart, juni en september van elk volledig eerder jaar, tegen de uitkomst.",
+        function="metrics.jeugd.jeugdzorg:backtest",
+        roles=JEUGD,
+    ),
+    Analysis(
+        name="jeugd.wijkvergelijking",
+        label="Jeugdhulp per wijk naast CBS",
+        description="Jeugdigen met jeugdhulp per 1.000 jongeren per wijk, naast het CBS-percentage jongeren met jeugdzorg.",
+        function="metrics.jeugd.jeugdzorg:wijkvergelijking",
+        roles=JEUGD,
+    ),
+    Analysis(
+        name="jeugd.taakveld_reeksen",
+        label="Iv3-taakvelden per reeks",
+        description="Per taakveld van vóór 2023 de taakvelden vanaf 2023 die het voortzetten.",
+        function="metrics.jeugd.jeugdzorg:taakveld_reeksen",
+        roles=JEUGD,
+    ),
+    Analysis(
+        name="jeugd.categorieen",
+        label="Productcategorieën per soort jeugdhulp",
+        description="De iJw-productcategorieën die bij een soort jeugdhulp (productgroep) horen.",
+        function="metrics.jeugd.jeugdzorg:categorieen",
+        roles=JEUGD,
     ),
 )

@@ -68,6 +68,7 @@ MODELS = (
     ),
     SemanticModel(
         name="meldingen",
+        internal=True,
         description="Meldingen openbare ruimte (MOR) met datum, categorie, buurt en afhandeling.",
         table="meldingen",
         alias="me",

@@ -31,6 +31,7 @@ MODELS = (
     ),
     SemanticModel(
         name="projecten",
+        internal=True,
         description="Woningbouwprojecten van de gemeente: woningen per project en segment, met status en oplevering.",
         table="woningbouwprojecten",
         alias="p",

@@ -31,15 +31,16 @@ both, are not split (too small to say anything; the effects are null, the total 
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, NamedTuple
 
 import polars as pl
 
+from metrics import format as fmt
 from metrics.disclosure import THRESHOLD
 from metrics.errors import InvalidQuery
+from metrics.periods import same_day_last_year
 
 if TYPE_CHECKING:
     from metrics.derived import DerivedContext
@@ -203,12 +204,6 @@ _COLUMNS = {
 SPLITS = ("jaar", *_COLUMNS)
 
 
-def same_day_last_year(day: dt.date) -> dt.date:
-    """The same date one year earlier (29 February -> 28 February)."""
-    try:
-        return day.replace(year=day.year - 1)
-    except ValueError:
-        return day.replace(year=day.year - 1, day=28)
 
 
 def _sql(keys: list[str], where: Mapping[str, tuple], wijken: frozenset[str] | None) -> tuple[str, str, dict]:
@@ -294,13 +289,7 @@ _WORDS = {
 STEADY = 0.005  # changes smaller than half a percent read as "ongeveer gelijk"
 
 
-def signed_euro(value: float) -> str:
-    """An amount with its sign, as the app shows euros: "+€ 1,1 mln", "-€ 15.861"."""
-    from metrics import format as fmt
-
-    if abs(value) < 0.5:  # rounds to nothing: no sign
-        return fmt.number(0.0, "euro")
-    return ("+" if value > 0 else "-") + fmt.number(abs(value), "euro")
+signed_euro = fmt.signed_euro  # kept for callers of the drivers module
 
 
 def describe(row: Mapping, periode: str, vorig: str) -> str:

@@ -6,7 +6,6 @@ the comparison with CBS per wijk. No Streamlit here: the page only draws what th
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -15,9 +14,10 @@ from typing import TYPE_CHECKING
 import polars as pl
 
 from metrics import registry
-from metrics.jeugd import prognose, wat_als
 from metrics.dimensions import DIMENSIONS
 from metrics.errors import InvalidQuery
+from metrics.jeugd import prognose, wat_als
+from metrics.periods import last_complete_month
 from metrics.roles import Scope
 
 if TYPE_CHECKING:
@@ -27,19 +27,10 @@ if TYPE_CHECKING:
 CHECKPOINTS = (3, 6, 9)  # months at whose end the backtest makes the forecast again
 
 
-def standaard_periode(peildatum: dt.date) -> tuple[int, int]:
-    """(jaar, maand) of the last complete month of care at the peildatum.
-
-    The peildatum's own month has barely started (the demo's peildatum is its first day), so
-    "up to and including the peildatum's month" would mix a full year with a few days. On the last
-    day of a month that month is complete."""
-    if (peildatum + dt.timedelta(days=1)).day == 1:
-        return peildatum.year, peildatum.month
-    last = peildatum.replace(day=1) - dt.timedelta(days=1)
-    return last.year, last.month
+standaard_periode = last_complete_month  # the Jeugd page's default period
 
 
-def categorieen(engine: Engine, groepen: Sequence[str]) -> tuple[str, ...]:
+def categorieen(engine: Engine, scope: Scope | None, groepen: Sequence[str]) -> tuple[str, ...]:
     """The iJw productcategorieën in these productgroepen (jeugd_productcategorieen)."""
     if "jeugd_productcategorieen" not in engine.info.tables or not groepen:
         return ()
@@ -64,7 +55,7 @@ class Keuze:
     categorieen: tuple[str, ...] = field(default=(), compare=True)
 
     def met_categorieen(self, engine: Engine) -> Keuze:
-        return replace(self, categorieen=categorieen(engine, [self.productgroep]) if self.productgroep else ())
+        return replace(self, categorieen=categorieen(engine, None, [self.productgroep]) if self.productgroep else ())
 
     @property
     def maanden(self) -> list[int]:
@@ -131,7 +122,7 @@ def saldo(ctx: DerivedContext) -> pl.DataFrame:
         bg_where: dict[str, object] = {"jaar": year}
         empty = False
         if groepen:
-            cats = categorieen(ctx.engine, groepen)
+            cats = categorieen(ctx.engine, None, groepen)
             empty = not cats
             prog_where["productcategorie"] = list(cats)
             bg_where["productgroep"] = list(groepen)
@@ -184,6 +175,7 @@ def _allowed(engine: Engine, scope: Scope, keuze: Keuze) -> bool:
 def prognose_detail(engine: Engine, scope: Scope, keuze: Keuze) -> prognose.Forecast | None:
     """The forecast of keuze.jaar per month (the same figure as the metric `prognose`), or None when
     it cannot be made (future year, too little history) or is hidden for this scope."""
+    keuze = keuze.met_categorieen(engine)
     if keuze.jaar > engine.info.peildatum.year or not _allowed(engine, scope, keuze):
         return None
     inputs = _inputs(engine, scope, keuze)
@@ -198,6 +190,7 @@ def prognose_detail(engine: Engine, scope: Scope, keuze: Keuze) -> prognose.Fore
 def backtest(engine: Engine, scope: Scope, keuze: Keuze) -> pl.DataFrame | None:
     """The backtest (forecast made again at the end of March, June and September of every complete
     earlier year, vs the outcome and vs the naive forecast) for the same selection; None when hidden."""
+    keuze = keuze.met_categorieen(engine)
     if not _allowed(engine, scope, replace(keuze, jaar=min(keuze.jaar, engine.info.peildatum.year))):
         return None
     inputs = _inputs(engine, scope, keuze)
@@ -219,7 +212,7 @@ def late_aanbieders(engine: Engine, scope: Scope, keuze: Keuze) -> pl.DataFrame 
     gedeclareerd, tekort (euro), verwacht_totaal, tekst ("Aanbieder X: € … minder gedeclareerd dan
     verwacht over mei–augustus 2026"). Empty when none; None when the forecast is hidden for this
     scope (the signal is never more than the figure)."""
-    current = replace(keuze, jaar=engine.info.peildatum.year)
+    current = replace(keuze, jaar=engine.info.peildatum.year).met_categorieen(engine)
     if not _allowed(engine, scope, current):
         return None
     inputs = _inputs(engine, scope, current)
@@ -228,15 +221,25 @@ def late_aanbieders(engine: Engine, scope: Scope, keuze: Keuze) -> pl.DataFrame 
     )
 
 
-def scenario(fc: prognose.Forecast, aannames: wat_als.Scenario, begroting: float | None = None) -> wat_als.WatAls:
-    """The what-if on a forecast from `prognose_detail` (issue 13): see metrics.jeugd.wat_als."""
-    return wat_als.wat_als(fc, aannames, begroting)
+def wat_als_detail(
+    engine: Engine, scope: Scope, keuze: Keuze, aannames: wat_als.Scenario, begroting: float | None = None
+) -> wat_als.WatAls | None:
+    """The what-if (issue 13) on the forecast of `prognose_detail` for the same selection, next to
+    the unchanged one, with the over- or underspend against `begroting` when given (the page asks
+    the metric begroting_actueel). None when the forecast cannot be made or is hidden. The
+    forecast itself is taken from the analysis cache when the page already made it, so moving a
+    slider only redoes the what-if (a calculation on the forecast's parts)."""
+    from metrics.scoped import ANALYSIS_RESULTS  # the cache ScopedEngine.analysis fills
+
+    key = (engine.info.build_id, "jeugd.prognose_detail", scope, (keuze,))
+    fc = ANALYSIS_RESULTS.get_or_compute(key, lambda: prognose_detail(engine, scope, keuze))
+    return None if fc is None else wat_als.wat_als(fc, aannames, begroting)
 
 
-def herkomst(engine: Engine) -> str | None:
+def herkomst(engine: Engine, scope: Scope | None = None) -> str | None:
     """Where a quoted backtest's data come from, for `prognose.explain`: "demodata, zaad 193" for a
-    demo build (the seed when the build records it in builds.seed), None for real exports (the
-    peildatum is always quoted)."""
+    demo build (the seed once the build records it in builds.seed), None for real exports (the
+    peildatum of the outcome is always quoted)."""
     if "builds" not in engine.info.tables:
         return None
     columns = set(engine.run_sql("SELECT column_name FROM information_schema.columns WHERE table_name = 'builds'", {})["column_name"].to_list())
@@ -289,7 +292,7 @@ def prognose_band(fc: prognose.Forecast, begroting: float | None = None) -> pl.D
 # --- Iv3 taakvelden ------------------------------------------------------------------------
 
 
-def taakveld_reeksen(engine: Engine) -> dict[str, list[str]]:
+def taakveld_reeksen(engine: Engine, scope: Scope | None = None) -> dict[str, list[str]]:
     """Per pre-2023 taakveld (6.72, 6.82) the taakvelden from 2023 that continue it (iv3_taakvelden.reeks)."""
     if "iv3_taakvelden" not in engine.info.tables:
         return {}

@@ -1261,12 +1261,18 @@ def describe(fc: Forecast) -> str:
 class Inputs(NamedTuple):
     toewijzingen: pl.DataFrame
     declaraties: pl.DataFrame
-    tarieven: pl.DataFrame | None = None  # jeugd_tariefwijzigingen, when the warehouse has it
-    tarief_historie: pl.DataFrame | None = None  # jeugd_tarief_historie, when the warehouse has it
+    tarieven: pl.DataFrame | None = None  # the gemeente's tariff indexation (instellingen_tariefindexatie), when present
+    tarief_historie: pl.DataFrame | None = None  # jeugd_tarief_historie, when the build keeps one
 
 
 Runner = Callable[[str, dict[str, Any]], pl.DataFrame]
-TARIEF_TABLE = "jeugd_tariefwijzigingen"
+# The settings per gemeente (data_sources/instellingen.py): jaar, indexatie (fraction), aanname,
+# bron; a yearly indexation counts from 1 January. Optional columns `vanaf` (DATE, for a change
+# that does not start on 1 January) and `bekend_op` (DATE, when it was decided) are used when the
+# settings ever carry them.
+TARIEF_TABLE = "instellingen_tariefindexatie"
+# Proposed, not yet written by the build: the tarief of each toewijzing as successive exports
+# showed it (toewijzing_id, geldig_vanaf: the first export that showed it, tarief).
 HISTORIE_TABLE = "jeugd_tarief_historie"
 
 
@@ -1280,7 +1286,8 @@ def load(
 ) -> Inputs:
     """What the forecast needs from the warehouse (a DuckDB connection or cursor), known at
     `peildatum`, for the toewijzingen matching every given filter. Declarations come summed per
-    (toewijzing, maand, ingediend_op); tariff changes from `jeugd_tariefwijzigingen` when present."""
+    (toewijzing, maand, ingediend_op); the tariff indexation of the gemeente's settings
+    (`instellingen_tariefindexatie`) and a tarief history (`jeugd_tarief_historie`) when present."""
     run: Runner = lambda sql, params: cursor.sql(sql, params=params).pl()  # noqa: E731
     tables = set(run("SELECT table_name FROM information_schema.tables", {})["table_name"].to_list())
     return _fetch(run, peildatum, productcategorie=productcategorie, aanbieder_agb=aanbieder_agb, wijk_code=wijk_code, tables=tables)
@@ -1325,7 +1332,12 @@ def _fetch(
     )
     changes = history = None
     if TARIEF_TABLE in tables:
-        changes = run(f"SELECT ingangsdatum, indexatie::DOUBLE AS indexatie, bekend_op FROM {TARIEF_TABLE}", {})
+        settings = run(f"SELECT * FROM {TARIEF_TABLE}", {})
+        changes = settings.select(
+            ingangsdatum=pl.col("vanaf").cast(pl.Date) if "vanaf" in settings.columns else pl.date(pl.col("jaar"), 1, 1),
+            indexatie=pl.col("indexatie").cast(pl.Float64),
+            bekend_op=pl.col("bekend_op").cast(pl.Date) if "bekend_op" in settings.columns else pl.lit(None, dtype=pl.Date),
+        )
     if HISTORIE_TABLE in tables:
         # Only what was seen by the peildatum: a later export's tarief was not known then.
         seen = "WHERE geldig_vanaf <= $peildatum" if peildatum is not None else ""

@@ -12,8 +12,10 @@ level(m) / level(start). Two sources tell the level:
        bekend_op     Date     optional: from when the change was known (decided); default the
                               ingangsdatum. The backtest uses a change only from this date on.
 
-   In the warehouse: table `jeugd_tariefwijzigingen` with these columns (read by `prognose.load`
-   when present).
+   In the warehouse: the gemeente's settings (`instellingen_tariefindexatie`: jaar, indexatie as
+   a fraction), read by `prognose.load` as changes from 1 January known from that day. A change
+   during a year, or one decided earlier than it starts, is passed as a frame with ingangsdatum
+   and bekend_op (the settings could carry `vanaf` and `bekend_op` per row for that).
 2. What declarations show (`residual_level`): where lines are in, the same toewijzing declared
    before and after a change shows it. A two-way model per toewijzing-month,
    declared(t, m) = r(t) x R(m) x priced(t, m), separates the toewijzing's own use r(t) from a

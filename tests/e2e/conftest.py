@@ -19,6 +19,7 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 
@@ -75,12 +76,19 @@ def _healthy(port: int) -> bool:
         return False
 
 
+class Server(NamedTuple):
+    url: str  # base url, e.g. http://127.0.0.1:40123
+    pid: int
+
+
 @contextlib.contextmanager
-def serve(db: Path, log: Path, *args: str):
-    """`streamlit run Home.py` on a free port, on warehouse `db`; yields the base url."""
+def serve(db: Path, log: Path, *args: str, env: dict | None = None):
+    """`streamlit run Home.py` on a free port, on warehouse `db`; yields the Server."""
     port = _free_port()
+    extra = env or {}
     env = {**os.environ, "DATAKOMPAS_DB": str(db), "STREAMLIT_SERVER_HEADLESS": "true"}
     env.pop("DATAKOMPAS_ROLES", None)
+    env.update(extra)
     with open(log, "wb") as out:
         proc = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", "Home.py", "--server.port", str(port), "--server.address", "127.0.0.1", *args],
@@ -95,7 +103,7 @@ def serve(db: Path, log: Path, *args: str):
             if proc.poll() is not None or time.monotonic() > deadline:
                 pytest.fail(f"streamlit did not become healthy on port {port}:\n{log.read_text()[-3000:]}")
             time.sleep(0.3)
-        yield f"http://127.0.0.1:{port}"
+        yield Server(f"http://127.0.0.1:{port}", proc.pid)
     finally:
         proc.terminate()
         try:
@@ -106,8 +114,8 @@ def serve(db: Path, log: Path, *args: str):
 
 @pytest.fixture(scope="session")
 def app_url(demo_db, chromium_path, tmp_path_factory) -> str:
-    with serve(demo_db, tmp_path_factory.mktemp("streamlit") / "server.log") as url:
-        yield url
+    with serve(demo_db, tmp_path_factory.mktemp("streamlit") / "server.log") as server:
+        yield server.url
 
 
 @pytest.fixture(scope="session")

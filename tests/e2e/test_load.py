@@ -1,0 +1,45 @@
+"""Many people at once (a sprint review, the hosted instance): the server keeps answering.
+
+Ten browser sessions open every page of the menu at the same moment, three rounds, other filters
+each round, on a server of their own; the health endpoint is polled throughout. Before the fix
+(docs/concurrency.md) the server hung for good in the second round: polars waiting on its thread
+pool under the GIL while the pool waited for the GIL (pola-rs/polars#27396).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from tests.e2e.conftest import ROOT, serve
+
+pytestmark = pytest.mark.e2e
+
+SESSIONS = 10
+ROUNDS = 3
+HEALTH_LIMIT_S = 5.0
+
+
+@pytest.mark.timeout(900)
+def test_ten_sessions_on_every_page_keep_the_server_answering(demo_db, chromium_path, tmp_path):
+    out = tmp_path / "load.json"
+    with serve(demo_db, tmp_path / "server.log") as server:
+        done = subprocess.run(
+            [
+                sys.executable, "-m", "tests.e2e.load",
+                "--url", server.url, "--sessions", str(SESSIONS), "--rounds", str(ROUNDS),
+                "--pid", str(server.pid), "--health-limit", str(HEALTH_LIMIT_S), "--json", str(out),
+            ],
+            cwd=ROOT, capture_output=True, text=True, timeout=840,
+        )  # fmt: skip
+    print(done.stdout)
+    assert out.exists(), done.stderr[-3000:]
+    result = json.loads(out.read_text())
+    assert result["visits"] == SESSIONS * ROUNDS * len(result["pages"])
+    assert result["failures"] == []
+    assert result["health_failures"] == []
+    assert result["health_max_seconds"] <= HEALTH_LIMIT_S, done.stdout
+    assert done.returncode == 0, done.stdout + done.stderr[-3000:]

@@ -1,0 +1,217 @@
+"""One selection for every page: a filter bar made from the dimension declarations, in the url.
+
+    sel = selection.bar(engine, [Filter("jaar"), Filter("periode", url="tm"), Filter("productgroep", url="soort"),
+                                 Filter("aanbieder", options_from="lasten"), Filter("wijk", multi=True)],
+                        main="lasten", default_period=last_complete_month(peildatum))
+    engine.query(lasten, where=sel.where(lasten))           # jaar, months, and every filter lasten knows
+    sel.not_applied(begroting)                               # ["aanbieder"]: say so beside the figure
+
+Every filter is bound to a url query parameter, so a view can be shared as a link. A filter
+applies to a metric that has the dimension, or a dimension that rolls up into it (a soort
+jeugdhulp filter on figures per productcategorie: `Dimension.parent`); the engine does the
+roll-up. What a metric cannot take is named, never silently dropped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import streamlit as st
+from babel.dates import get_month_names
+
+from metrics import registry
+from metrics.dimensions import DIMENSIONS
+from metrics.scoped import ScopedEngine
+
+MAANDEN = get_month_names("wide", locale="nl_NL")
+PERIODE = "periode"  # the pseudo-dimension "januari t/m <maand>" of the chosen year
+
+
+@dataclass(frozen=True)
+class Filter:
+    dimension: str  # a declared dimension, or "periode"
+    url: str | None = None  # the query parameter (default: the dimension's name)
+    label: str | None = None  # default: the dimension's label
+    multi: bool = False
+    options_from: str | None = None  # metric whose values of this dimension are the choices
+    all_label: str | None = None  # the "no choice" option, e.g. "Alle aanbieders"
+
+    @property
+    def key(self) -> str:
+        return self.url or self.dimension
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What the user chose; hashable (it keys caches). Codes, never labels."""
+
+    jaar: int | None = None
+    tm_maand: int = 12
+    chosen: tuple[tuple[str, tuple], ...] = ()  # dimension -> chosen codes (only dimensions with a choice)
+    labels: tuple[tuple[str, tuple[str, ...]], ...] = field(default=(), compare=False)
+    years: tuple[int, ...] = field(default=(), compare=False)  # the years the bar offered, newest first
+
+    def value(self, dimension: str):
+        """The chosen code (single-choice filters), codes (multi), or None."""
+        for d, values in self.chosen:
+            if d == dimension:
+                return values if len(values) != 1 else values[0]
+        return None
+
+    def codes(self, dimension: str) -> tuple:
+        return next((v for d, v in self.chosen if d == dimension), ())
+
+    @property
+    def months(self) -> list[int]:
+        return list(range(1, self.tm_maand + 1))
+
+    def _parts(self, metric, periode: bool) -> tuple[dict, list[str]]:
+        mt = registry.get(metric)
+        where: dict[str, object] = {}
+        skipped: list[str] = []
+        if self.jaar is not None and "jaar" in mt.dimensions:
+            where["jaar"] = self.jaar
+        if periode and self.jaar is not None and self.tm_maand < 12:
+            if "maand" in mt.dimensions:
+                where["maand"] = self.months
+            else:
+                skipped.append("periode")
+        for d, values in self.chosen:
+            if d in mt.dimensions or any(DIMENSIONS[c].parent == d for c in mt.dimensions):
+                where[d] = list(values)
+            else:
+                skipped.append(DIMENSIONS[d].label.lower())
+        return where, skipped
+
+    def where(self, metric, *, periode: bool = True, **overrides) -> dict:
+        """The engine filter for `metric`: the year, its months up to tm_maand (when `periode`),
+        and every chosen filter the metric can take; `overrides` replace or drop (None) a part."""
+        where = self._parts(metric, periode)[0]
+        for k, v in overrides.items():
+            if v is None:
+                where.pop(k, None)
+            else:
+                where[k] = v
+        return where
+
+    def not_applied(self, metric, *, periode: bool = True) -> list[str]:
+        """Dutch names of the chosen filters that `metric` cannot take."""
+        return self._parts(metric, periode)[1]
+
+    @property
+    def periode(self) -> str:
+        """The period in words: "januari t/m oktober 2026", "heel 2025", "januari 2026"."""
+        return _periode(self.jaar, self.tm_maand)
+
+    @property
+    def vorige_periode(self) -> str:
+        return _periode(self.jaar - 1, self.tm_maand) if self.jaar is not None else ""
+
+    @property
+    def text(self) -> str:
+        """The chosen filters in words, for headings ("jeugd-GGZ · Zorggroep X · Assendorp")."""
+        return " · ".join(", ".join(names) for _, names in self.labels)
+
+
+def _periode(jaar: int | None, tm: int) -> str:
+    if jaar is None:
+        return ""
+    if tm == 12:
+        return f"heel {jaar}"
+    return f"{MAANDEN[1]} {jaar}" if tm == 1 else f"{MAANDEN[1]} t/m {MAANDEN[tm]} {jaar}"
+
+
+def options(engine: ScopedEngine, f: Filter, main: str | None) -> dict:
+    """code -> label of the choices for a filter: declared members, the data's values of
+    `options_from`, or the label table; wijken limited to the user's own for internal figures."""
+    dim = DIMENSIONS[f.dimension]
+    if f.options_from:
+        frame = engine.query(f.options_from, by=[f.dimension])
+        found = dict(zip(frame[f.dimension].to_list(), frame[f"{f.dimension}_label"].to_list()))
+        found.pop(None, None)
+        return dict(sorted(found.items(), key=lambda kv: (str(kv[1] or kv[0])).casefold()))
+    if dim.members:
+        return {m.code: m.label for m in dim.members}
+    labels = engine.labels(f.dimension)
+    wijken = engine.scope.wijken
+    if f.dimension == "wijk" and wijken is not None and (main is None or engine.internal(main)):
+        labels = {c: n for c, n in labels.items() if c in wijken}
+    return dict(sorted(labels.items()))
+
+
+def bar(
+    engine: ScopedEngine,
+    filters: Sequence[Filter],
+    *,
+    main: str | None = None,
+    years: Sequence[int] = (),
+    max_year: int | None = None,
+    default_year: int | None = None,
+    default_period: tuple[int, int] | None = None,
+) -> Selection:
+    """Draw the filter bar (bound to the url) and return the Selection.
+
+    main: the page's main metric (years come from it when `years` is empty, up to `max_year`; wijk
+    choices follow its scope). default_period: (jaar, maand) shown when the url says nothing."""
+    if not years and main is not None and any(f.dimension == "jaar" for f in filters):
+        years = sorted({int(y) for y in engine.query(main, by=["jaar"])["jaar"].drop_nulls().to_list()}, reverse=True)
+    years = [y for y in years if max_year is None or y <= max_year]
+    if default_period and default_period[0] not in years:
+        years.insert(0, default_period[0])
+    if default_year is None:
+        default_year = default_period[0] if default_period else (years[0] if years else None)
+    widths = [1.1 if f.dimension in ("jaar", PERIODE) else (2.0 if f.multi else 1.6) for f in filters]
+    jaar, tm = default_year, 12
+    chosen: list[tuple[str, tuple]] = []
+    named: list[tuple[str, tuple[str, ...]]] = []
+    with st.container(border=True):
+        for col, f in zip(st.columns(widths), filters):
+            if f.dimension == "jaar":
+                if years:
+                    jaar = int(col.selectbox(f.label or "Jaar", years, index=years.index(default_year) if default_year in years else 0, key=f.key, bind="query-params"))
+                continue
+            if f.dimension == PERIODE:
+                default_tm = default_period[1] if default_period else 12
+                tm = int(
+                    col.selectbox(
+                        f.label or "Periode: januari t/m",
+                        list(range(1, 13)),
+                        index=default_tm - 1,
+                        format_func=lambda m: MAANDEN[m],
+                        key=f.key,
+                        bind="query-params",
+                    )
+                )
+                continue
+            dim = DIMENSIONS[f.dimension]
+            choices = options(engine, f, main)
+            label = f.label or dim.label
+            own_wijken = f.dimension == "wijk" and engine.scope.wijken is not None and (main is None or engine.internal(main))
+            if f.multi:
+                picked = col.multiselect(
+                    label, list(choices), format_func=lambda c, ch=choices: ch.get(c, c), key=f.key, bind="query-params",
+                    placeholder=f.all_label or ("Uw wijken" if own_wijken else "Alle"),
+                )  # fmt: skip
+                values = tuple(picked)
+            else:
+                everything = f.all_label or f"Alle ({label.lower()})"
+                pick = col.selectbox(
+                    label, [None, *choices], format_func=lambda c, ch=choices, a=everything: a if c is None else ch.get(c, c), key=f.key, bind="query-params"
+                )  # fmt: skip
+                values = () if pick is None else (pick,)
+            if values:
+                chosen.append((f.dimension, values))
+                named.append((f.dimension, tuple(str(choices.get(v, v)) for v in values)))
+    return Selection(jaar=jaar, tm_maand=tm, chosen=tuple(chosen), labels=tuple(named), years=tuple(years))
+
+
+def fixed(*, jaar: int | None = None, tm_maand: int = 12, **chosen) -> Selection:
+    """A selection without a bar (a section about one year, a test)."""
+    items = tuple((d, tuple(v) if isinstance(v, (list, tuple)) else (v,)) for d, v in chosen.items() if v not in (None, (), []))
+    return Selection(jaar=jaar, tm_maand=tm_maand, chosen=items, labels=tuple((d, tuple(map(str, v))) for d, v in items))
+
+
+def today_year(engine: ScopedEngine) -> int:
+    return engine.info.peildatum.year if engine.info.peildatum else dt.date.today().year
