@@ -26,8 +26,14 @@ PAGES_DIR = Path(__file__).resolve().parent.parent / "pages"
 _USED: dict[str, set[str]] = {}
 
 DISCLOSURE_TEXT = {
-    "persons": "Telt personen: voor elke rol behalve databrigade afgerond op 5, 0-7 als 'geheim', met aanvullende onderdrukking tegen terugrekenen uit totalen.",
-    "amount": "Gaat over een groep personen: verborgen ('geheim') wanneer het aantal personen in die groep geheim is.",
+    "persons": (
+        "Telt personen (of hun trajecten, aanbieders): voor elke rol behalve databrigade met ruis volgens de celsleutelmethode, "
+        "afgerond op 5, minstens 10; 0-7 (ook 0) als 'geheim'. Zie docs/afscherming.md."
+    ),
+    "amount": (
+        "Gaat over een groep personen: voor elke rol behalve databrigade met ruis volgens de celsleutelmethode (euro's afgerond op "
+        "€ 1.000), 'geheim' bij 0-7 personen; bedragen over de hele gemeente, alleen naar periode, exact. Zie docs/afscherming.md."
+    ),
     "none": "Openbaar of niet tot personen herleidbaar: geen afscherming.",
 }
 

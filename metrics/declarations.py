@@ -249,7 +249,10 @@ class SemanticModel(_Decl):
     time: Time | None = None
     dimensions: tuple[DimensionColumn, ...] = ()
     regions: RegionLevels | None = None
-    person: ColumnExpr | None = None  # whose person a row is about (for disclosure of amounts)
+    person: ColumnExpr | None = None  # whose person a row is about (disclosure control)
+    # The row's own identifier (declaratie_id, toewijzing_id): with the person it gives each row
+    # the fixed random record key that disclosure control builds its cell keys from.
+    record: ColumnExpr | None = None
     gemeente: ColumnExpr | None = None  # tables with every gemeente: read the build gemeente's rows
     total_member: TotalMember | None = None
     # Internal municipal data (youth care, meldingen, projects): a user with wijken sees it for
@@ -297,7 +300,7 @@ class SemanticModel(_Decl):
             out += [d.column] + ([d.label] if d.label else [])
         if self.regions:
             out += [self.regions.code, self.regions.level, self.regions.wijk_of_buurt]
-        out += [x for x in (self.person, self.gemeente, self.known_at) if x]
+        out += [x for x in (self.person, self.record, self.gemeente, self.known_at) if x]
         if self.total_member:
             out.append(self.total_member.column)
         return out
@@ -384,6 +387,10 @@ class Derived(_Decl):
     inputs: tuple[str, ...] = ()  # metrics the function reads (lineage, availability)
     sources: tuple[str, ...] = ()  # warehouse tables it reads directly
     group: str | None = None  # persons metric whose hidden cells hide this value too
+    # A metric (same split and filters) whose cell keys and scales the noise that disclosure
+    # control adds to `waarde` and the function's other amounts (a range); None when the function
+    # computes its figures from protected inputs itself (DerivedContext.query).
+    noise: str | None = None
 
 
 Expression = Annotated[Union[Aggregate, Ratio, PerCapita, Derived], Field(discriminator="kind")]

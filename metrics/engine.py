@@ -9,6 +9,11 @@ declared order; `waarde` (Float64, null when hidden or missing) and `geheim` (Tr
 disclosure control); then the comparison columns asked for. Nothing a caller passes reaches SQL
 as text: dimension names must be declared for the metric, values are checked against the
 dimension (type, pattern, members) and bound as parameters.
+
+For a role with disclosure control, every figure about persons is protected cell by cell with the
+cell-key method (metrics.disclosure): the same cell shows the same value in every query, and
+every known category of a dimension is listed, so a group of 0 and a group of 1-7 both read
+"geheim". Comparisons, ratios and derived metrics are computed from the protected cells.
 """
 
 from __future__ import annotations
@@ -25,11 +30,12 @@ from metrics.cache import CACHE, FrameCache
 from metrics.declarations import TIME_DIMENSIONS, Aggregate, Dimension, Metric
 from metrics.derived import DerivedContext, resolve
 from metrics.dimensions import DIMENSIONS
-from metrics.disclosure import protect
+from metrics.disclosure import PARAMETERS, CellKey, perturb, protect
 from metrics.errors import AccessDenied, InvalidQuery, Unavailable
 from metrics.periods import same_day_last_year
 from metrics.roles import Scope
 from metrics.sql import Compiled, Request, compile_aggregate
+from metrics.tables import TABLES
 from metrics.warehouse import BuildInfo, Warehouse, build_info, run
 
 # Comparisons a query can add, in the order they are computed (index may use per_1000).
@@ -67,9 +73,10 @@ class _Ask:
 
 
 class Engine:
-    def __init__(self, warehouse: Warehouse, cache: FrameCache = CACHE) -> None:
+    def __init__(self, warehouse: Warehouse, cache: FrameCache = CACHE, params: CellKey = PARAMETERS) -> None:
         self.warehouse = warehouse
         self.cache = cache
+        self.params = params  # disclosure control (metrics.disclosure); part of every cache key
         self._info: BuildInfo | None = None
 
     # ---- what the app asks -------------------------------------------------------------
@@ -119,11 +126,11 @@ class Engine:
         period), "per_1000" (per 1.000 of the metric's population on 1 January of the same
         year, column bevolking_jaar says which year), "index" (gemeente = 100).
         totals: also return the subtotal rows (code null, label "Totaal", column `totaal`),
-        suppressed consistently with the cells.
+        each protected as a cell of its own.
         """
         ask = self._ask(metric, by, where, scope, totals)
         wanted = self._comparisons(compare)
-        key = ("query", self.info.build_id, ask.key, wanted)
+        key = ("query", self.info.build_id, self.params, ask.key, wanted)
         return self.cache.get_or_compute(key, lambda: self._answer(ask, wanted))
 
     def explain(self, metric: str | Metric, by=(), where: dict | None = None, *, scope: Scope) -> list[tuple[str, str, dict]]:
@@ -145,9 +152,31 @@ class Engine:
         frame = self.cache.get_or_compute(key, lambda: self.run_sql(f"SELECT {lt.key} AS code, {lt.label} AS label FROM {lt.table}", {}))
         return dict(zip(frame["code"].to_list(), frame["label"].to_list()))
 
-    def unprotected(self, metric: str, *, by=(), where: dict, wijken: frozenset[str] | None) -> pl.DataFrame:
-        """Values before disclosure control, within `wijken` (for derived metrics, never for pages)."""
-        return self._compute(self._ask(metric, by, where, Scope(role="databrigade", wijken=wijken), False))
+    def exact(self, metric: str, *, where: dict, scope: Scope) -> bool:
+        """Does `scope` see the amounts of this selection of `metric` as they are? (A role without
+        disclosure control, or the gemeente as a whole split by period only.)"""
+        ask = self._ask(metric, (), where, scope, False)
+        return not ask.protected or (_euro(ask.metric) and bool(pl.select(self._exempt(ask))[0, 0]))
+
+    def _perturbed(self, metric: str, frame: pl.DataFrame, columns: list[str], *, where: dict, scope: Scope, tag: str) -> pl.DataFrame:
+        """Estimates made from the records of one cell of `metric` (filters `where`, within `scope`),
+        such as the forecast of that selection per month, as `scope` may see them: with noise keyed
+        by that cell and `tag` (one tag per kind of estimate, so each gets noise of its own), and
+        rounded like the metric. Unchanged for roles without disclosure control, and for amounts
+        about the gemeente as a whole.
+
+        For the library (metrics.jeugd), never for pages: given a known value it returns the
+        noise of that tag, so it must never be given the cell's own (empty) tag or be reachable
+        from a page."""
+        if not tag:
+            raise ValueError("een schatting krijgt ruis onder een eigen label, nooit de ruis van de cel zelf")
+        ask = self._ask(metric, (), where, scope, False)
+        if not ask.protected:
+            return frame
+        stats = self._stats(ask).select("sleutel", "grootste")
+        euro = _euro(ask.metric)
+        out = perturb(frame.join(stats, how="cross"), columns, tag=tag, euro=euro, exempt=self._exempt(ask) if euro else False, params=self.params)
+        return out.drop("sleutel", "grootste")
 
     def run_sql(self, sql: str, params: dict) -> pl.DataFrame:
         return run(self.warehouse, sql, params)
@@ -231,7 +260,7 @@ class Engine:
         """Codes, waarde, geheim (and _totaal_ flags with totals); cached per question and build."""
         kind = ask.metric.expression.kind
         compute = {"ratio": self._ratio, "per_capita": self._per_capita, "derived": self._derived}.get(kind, self._aggregate)
-        return self.cache.get_or_compute(("compute", self.info.build_id, ask.key), lambda: compute(ask))
+        return self.cache.get_or_compute(("compute", self.info.build_id, self.params, ask.key), lambda: compute(ask))
 
     def _request(self, ask: _Ask) -> tuple[Compiled, Request]:
         agg: Aggregate = ask.metric.expression
@@ -240,8 +269,9 @@ class Engine:
             by=ask.by,
             where=ask.where,
             wijken=ask.scope.wijken,
-            cube=ask.protected or ask.totals,
-            persons=ask.protected and ask.metric.disclosure == "amount",
+            cube=ask.totals,
+            protect=ask.protected,
+            salt=self.params.salt,
             latest_year=self._latest_year(ask) if agg.stock and "jaar" not in ask.by and "jaar" not in ask.filters else None,
             known_by=ask.known_by,
         )
@@ -255,20 +285,110 @@ class Engine:
         years = self._compute(replace(ask, by=("jaar",), totals=False)).filter(pl.col("waarde").is_not_null())["jaar"]
         return int(years.max()) if len(years) else None
 
+    def _stats(self, ask: _Ask) -> pl.DataFrame:
+        """The cells as the warehouse gives them; under disclosure control with the persons, cell
+        key and largest contribution per cell (never shown: protect() turns them into values)."""
+
+        def run_query() -> pl.DataFrame:
+            compiled, _ = self._request(ask)
+            frame = _typed(self.run_sql(compiled.sql, compiled.params), ask.by)
+            return frame.with_columns(pl.col(f"_totaal_{d}").cast(pl.Boolean) for d in ask.by if ask.totals)
+
+        return self.cache.get_or_compute(("stats", self.info.build_id, self.params, ask.key), run_query)
+
     def _aggregate(self, ask: _Ask) -> pl.DataFrame:
-        compiled, req = self._request(ask)
-        frame = _typed(self.run_sql(compiled.sql, compiled.params), ask.by)
-        if not ask.by and ask.metric.expression.kind == "sum":  # nothing selected sums to 0, not to "unknown"
-            frame = frame.with_columns(pl.col("waarde").fill_null(0.0))
-        flags = [f"_totaal_{d}" for d in ask.by] if req.cube else []
-        frame = frame.with_columns(pl.col(f).cast(pl.Boolean) for f in flags)
-        if ask.protected:
-            frame = protect(frame, ask.by, persons=ask.metric.disclosure == "persons")
-        else:
-            frame = frame.with_columns(geheim=pl.lit(False))
-        if flags and not ask.totals:
-            frame = frame.filter(~pl.any_horizontal(flags)).drop(flags)
-        return frame
+        frame = self._stats(ask)
+        if not ask.protected:
+            if not ask.by and ask.metric.expression.kind == "sum":  # nothing selected sums to 0, not to "unknown"
+                frame = frame.with_columns(pl.col("waarde").fill_null(0.0))
+            return frame.with_columns(geheim=pl.lit(False))
+        frame = self._complete(ask, frame, {"personen": 0, "sleutel": 0, "grootste": 0.0, "n": 0})
+        kind = {"count": "count", "count_distinct": "count", "sum": "amount", "mean": "mean"}[ask.metric.expression.kind]
+        exempt = self._exempt(ask) if _euro(ask.metric) else False
+        return protect(frame, kind, euro=_euro(ask.metric), exempt=exempt, params=self.params)
+
+    def _exempt(self, ask: _Ask) -> pl.Expr:
+        """Cells about the gemeente as a whole, split by period only: their euro amounts are exact."""
+        if ask.scope.wijken is not None or any(d not in TIME_DIMENSIONS for d in ask.filters):
+            return pl.lit(False)
+        others = [d for d in ask.by if d not in TIME_DIMENSIONS]
+        if not others:
+            return pl.lit(True)
+        if not ask.totals:
+            return pl.lit(False)
+        return pl.all_horizontal([pl.col(f"_totaal_{d}") for d in others])
+
+    # ---- every category, so that zero and small look the same ----------------------------
+
+    def _complete(self, ask: _Ask, frame: pl.DataFrame, defaults: dict) -> pl.DataFrame:
+        """Add a row for every known member of each dimension in the split that has none (no
+        records: zero), so that a missing row never tells a reader "0" where "geheim" means 1-7."""
+        if not ask.by:
+            return frame
+        flags = ask.flags
+        grid = None
+        for d in ask.by:
+            members = self._members(ask, d)
+            codes = members.select(d)
+            if ask.totals:
+                codes = codes.with_columns(pl.lit(False).alias(f"_totaal_{d}"))
+                total = pl.DataFrame({d: [None], f"_totaal_{d}": [True]}, schema=codes.schema)
+                codes = pl.concat([codes, total])
+            present = frame.select(d, *([f"_totaal_{d}"] if ask.totals else []))
+            codes = pl.concat([codes, present.cast(codes.schema)]).unique(maintain_order=True)
+            grid = codes if grid is None else grid.join(codes, how="cross")
+        keys = list(ask.by) + flags
+        out = grid.join(frame, on=keys, how="left", nulls_equal=True)
+        fills = [pl.col(c).fill_null(v) for c, v in defaults.items() if c in out.columns]
+        for d in ask.by:
+            label = f"{d}_label"
+            if label in frame.columns:
+                names = self._members(ask, d)
+                if label in names.columns:
+                    out = out.join(names.rename({label: "_naam"}), on=d, how="left", nulls_equal=False)
+                    fills.append(pl.coalesce(label, "_naam").alias(label))
+        out = out.with_columns(fills)
+        return out.drop([c for c in out.columns if c == "_naam"]) if "_naam" in out.columns else out
+
+    def _members(self, ask: _Ask, d: str) -> pl.DataFrame:
+        """The known members of dimension `d` for this question: the filter's values; else the
+        declared members; else the reference table (wijken and buurten of the gemeente within the
+        scope; Iv3 taakvelden valid in the years asked); else every value the metric ever had in
+        the gemeente (aanbieders), with its label. Never anything narrower than the gemeente: a
+        member list must not itself depend on the persons in the cell."""
+        dim = DIMENSIONS[d]
+        dtype = pl.Int64 if dim.type == "int" else pl.String
+        if d in ask.filters:
+            return pl.DataFrame({d: list(ask.filters[d])}, schema={d: dtype})
+        if dim.members:
+            return pl.DataFrame({d: [m.code for m in dim.members]}, schema={d: dtype})
+        years = ask.filters.get("jaar")
+        key = ("members", self.info.build_id, ask.metric.name, d, years)
+        frame = self.cache.get_or_compute(key, lambda: self._find_members(ask, d, years)).cast({d: dtype})
+        if ask.scope.wijken is not None and "_wijk" in frame.columns:
+            frame = frame.filter(pl.col("_wijk").is_in(sorted(ask.scope.wijken)))
+        return frame.drop([c for c in frame.columns if c == "_wijk"])
+
+    def _find_members(self, ask: _Ask, d: str, years: tuple | None) -> pl.DataFrame:
+        g = {"gemeente": self.info.gemeente}
+        if d == "wijk" and "wijken" in self.info.tables:
+            return self.run_sql("SELECT wijk_code AS wijk, wijk_code AS _wijk FROM wijken WHERE gemeente_code = $gemeente", g)
+        if d == "buurt" and "buurten" in self.info.tables:
+            return self.run_sql("SELECT buurt_code AS buurt, wijk_code AS _wijk FROM buurten WHERE gemeente_code = $gemeente", g)
+        lt = DIMENSIONS[d].labels
+        if d != "jaar" and lt is not None and lt.table in self.info.tables:
+            sql = f"SELECT DISTINCT {lt.key} AS {d} FROM {lt.table}"
+            if years and {"vanaf_jaar", "tot_jaar"} <= set(TABLES[lt.table]):
+                # A reference row valid in none of the years asked is structurally empty there.
+                sql += " WHERE list_has_any($jaren::INTEGER[], range(vanaf_jaar, coalesce(tot_jaar, 9999) + 1)::INTEGER[])"
+                return self.run_sql(sql, {"jaren": [int(y) for y in years]})
+            return self.run_sql(sql, {})
+        # Every value the metric (or the persons behind a derived metric) ever had, gemeente-wide.
+        e = ask.metric.expression
+        source = registry.get(e.group) if e.kind == "derived" else ask.metric
+        found = self._compute(_Ask(source, (d,), (), Scope(role="databrigade"), False))
+        cols = [d] + ([f"{d}_label"] if f"{d}_label" in found.columns else [])
+        return found.filter(pl.col(d).is_not_null()).select(cols)
 
     def _ratio(self, ask: _Ask) -> pl.DataFrame:
         e = ask.metric.expression
@@ -345,6 +465,7 @@ class Engine:
             gemeente=self.info.gemeente,
             peildatum=self.info.peildatum,
             engine=self,
+            scope=ask.scope,
         )
         frame = fn(ctx)
         missing = [c for c in (*ask.by, "waarde") if c not in frame.columns]
@@ -353,14 +474,26 @@ class Engine:
         frame = _typed(frame, ask.by)
         if not ask.protected:
             return frame.with_columns(geheim=pl.lit(False))
-        group = self._compute(self._sub(ask, metric=registry.get(e.group))).select(*ask.by, pl.col("geheim").alias("_groep_geheim"))
-        frame = frame.join(group, on=list(ask.by), how="left", nulls_equal=True) if ask.by else frame.join(group, how="cross")
+        numeric = [c for c, t in frame.schema.items() if t.is_numeric() and c not in ask.by]
+        keys = list(ask.by)
+        if e.noise is not None:
+            # An estimate made from the records of a cell (a forecast) gets that cell's noise,
+            # under the metric's own tag; its range moves with it.
+            stats = self._stats(self._sub(ask, metric=registry.get(e.noise))).select(*keys, "sleutel", "grootste")
+            frame = frame.join(stats, on=keys, how="left", nulls_equal=True) if keys else frame.join(stats, how="cross")
+            euro = _euro(ask.metric)
+            frame = perturb(frame, numeric, tag=ask.metric.name, euro=euro, exempt=self._exempt(ask) if euro else False, params=self.params)
+            frame = frame.drop("sleutel", "grootste")
+        group = self._compute(self._sub(ask, metric=registry.get(e.group))).select(*keys, pl.col("geheim").alias("_groep_geheim"))
+        frame = frame.join(group, on=keys, how="left", nulls_equal=True) if keys else frame.join(group, how="cross")
         geheim = pl.col("_groep_geheim").fill_null(True)  # no persons behind it: nothing to show
-        numeric = [c for c, t in frame.schema.items() if t.is_numeric() and c not in ask.by and c != "_groep_geheim"]
-        return frame.with_columns(
+        if "geheim" in frame.columns:  # the function protected its own figures and hid some itself
+            geheim = geheim | pl.col("geheim").fill_null(True)
+        frame = frame.with_columns(
             *(pl.when(geheim).then(None).otherwise(pl.col(c)).alias(c) for c in numeric),
             geheim=geheim,
         ).drop("_groep_geheim")
+        return self._complete(ask, frame, {"geheim": True})
 
     # ---- comparisons -------------------------------------------------------------------
 
@@ -445,7 +578,7 @@ class Engine:
         for d in ask.by:
             flag = pl.col(f"_totaal_{d}") if ask.totals else pl.lit(False)
             if f"{d}_label" in frame.columns:
-                label = pl.col(f"{d}_label")
+                label = pl.coalesce(pl.col(f"{d}_label"), pl.col(d).cast(pl.String))
             elif mapping := self.labels(d):
                 label = pl.col(d).replace_strict(mapping, default=pl.col(d).cast(pl.String), return_dtype=pl.String)
             else:
@@ -473,6 +606,10 @@ class Engine:
             if part == getattr(e, "population", None):
                 sub = replace(sub, by=tuple(d for d in ask.by if d in AREA) + ("jaar",), where=tuple((d, v) for d, v in ask.where if d in AREA))
             self._explain(sub, out)
+
+
+def _euro(metric: Metric) -> bool:
+    return metric.format in ("euro", "euro_exact")
 
 
 def _typed(frame: pl.DataFrame, by: tuple[str, ...]) -> pl.DataFrame:

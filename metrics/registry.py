@@ -110,6 +110,12 @@ def _check_aggregate(mt: Metric, agg: Aggregate, models: dict[str, SemanticModel
         out.append(f"metric {mt.name}: model {model.name} kent geen maanden")
     if mt.disclosure == "amount" and model.person is None:
         out.append(f"metric {mt.name}: afscherming 'amount' vraagt om een persoonskolom in model {model.name}")
+    if mt.disclosure != "none":
+        # The cell-key method keys every record: persons by the person column, other rows by their id.
+        if model.person is None or (agg.kind != "count_distinct" and model.record is None):
+            out.append(f"metric {mt.name}: afscherming vraagt om persoon en record-id in model {model.name}")
+        if agg.kind == "median":
+            out.append(f"metric {mt.name}: een mediaan is niet af te schermen (celsleutelmethode); gebruik een gemiddelde")
     return out
 
 
@@ -199,8 +205,8 @@ def required_tables(metric: str | Metric) -> tuple[str, ...]:
     if isinstance(e, Aggregate):
         model = MODELS[e.model]
         texts = ([e.column] if e.column else []) + [f.column for f in e.filters]
-        if model.person and mt.disclosure == "amount":
-            texts.append(model.person)
+        if mt.disclosure != "none":
+            texts += [x for x in (model.person, model.record) if x]
         aliases = {a for t in texts for a in parse_expr(t).aliases}
         return tuple(dict.fromkeys([model.table] + [j.table for j in model.joins_for(aliases)]))
     found = list(e.sources) if e.kind == "derived" else []

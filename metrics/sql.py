@@ -23,8 +23,11 @@ class Request:
     by: tuple[str, ...]
     where: tuple[tuple[str, tuple[Value, ...]], ...] = ()
     wijken: frozenset[str] | None = None  # scope: only these wijken (None = all)
-    cube: bool = False  # all subtotals too (GROUP BY CUBE), for complementary suppression
-    persons: bool = False  # also count the distinct persons per cell (amounts hide with them)
+    cube: bool = False  # all subtotals too (GROUP BY CUBE)
+    # Disclosure control: per cell also the persons, the cell key and the largest contribution
+    # (metrics.disclosure), from the records' keys; salt: see disclosure.CellKey.
+    protect: bool = False
+    salt: str = ""
     latest_year: int | None = None  # stock without a year in the question: this year
     known_by: dt.date | None = None  # only rows known by this date (model.known_at)
 
@@ -52,6 +55,68 @@ class _Params:
             name = f"{hint}_{n}"
         self.values[name] = value
         return "$" + name
+
+
+# ---- record keys (metrics.disclosure) --------------------------------------------------------
+#
+# A person's key is the leading 48 bits of the pseudonymised client key: an HMAC output, so
+# uniform and as secret as the HMAC key, and stable from build to build. Anything else that is
+# counted or summed (a declaration line, a toewijzing) gets a hash of the client key and its own
+# id: as secret, uniform, and stable as long as DuckDB's hash() is (an upgrade of DuckDB draws the
+# noise of amounts once more). A client key that is not a hex pseudonym (tests) is hashed too.
+
+MODULUS = 2**48
+
+
+def person_key(person: str, salt: str) -> str:
+    return (
+        f"coalesce(CASE WHEN {salt} = '' AND length({person}) >= 12 THEN TRY_CAST('0x' || left({person}, 12) AS BIGINT) END, "
+        f"(hash({salt} || '|' || {person}) >> 16)::BIGINT)"
+    )
+
+
+def record_key(person: str, record: str, salt: str) -> str:
+    return f"(hash({salt} || '|' || {person} || '|' || {record}) >> 16)::BIGINT"
+
+
+def cells_sql(records: str, keys: list[str], labels: list[str], kind: str, *, cube: bool = False) -> str:
+    """Aggregate record rows to protected cells. `records` is a SELECT with the columns `keys`,
+    `labels`, `_persoon`, `_x` (the value, or what is counted) and `_sleutel` (its record key).
+
+    kind: count_distinct / count (cells of counts: waarde, personen, sleutel) or sum / mean
+    (cells of amounts: waarde is the sum, with n, personen, sleutel and grootste, the largest
+    total of one person in the cell, which needs a first pass per person). With `cube`, all
+    subtotals too and a flag `_totaal_<key>` per key.
+    """
+    group = ", ".join(keys)
+    flags = [f"grouping({k}) AS _totaal_{k}" for k in keys] if cube else []
+    if kind in ("count", "count_distinct"):
+        counted = "count(DISTINCT _x)" if kind == "count_distinct" else "count(_x)"
+        select = [*keys, *(f"max({lb}) AS {lb}" for lb in labels), f"{counted} AS waarde"]
+        select += [
+            "count(DISTINCT _persoon) FILTER (WHERE _x IS NOT NULL) AS personen",
+            f"(coalesce(sum(DISTINCT _sleutel) FILTER (WHERE _x IS NOT NULL), 0) % {MODULUS})::BIGINT AS sleutel",
+            *flags,
+        ]
+        grouping = (f"\nGROUP BY CUBE ({group})" if cube else f"\nGROUP BY {group}") if keys else ""
+        return f"WITH r AS (\n{records}\n)\nSELECT\n    " + ",\n    ".join(select) + "\nFROM r" + grouping
+    inner = [*keys, *(f"max({lb}) AS {lb}" for lb in labels), *flags, "_persoon"]
+    inner += ["sum(_x) AS _x", "count(_x) AS _n", "sum(_sleutel) FILTER (WHERE _x IS NOT NULL) AS _sleutel"]
+    if keys:
+        inner_group = f"CUBE ({group}), _persoon" if cube else f"{group}, _persoon"
+    else:
+        inner_group = "_persoon"
+    outer_keys = keys + ([f"_totaal_{k}" for k in keys] if cube else [])
+    outer = [*outer_keys, *(f"max({lb}) AS {lb}" for lb in labels), "sum(_x) AS waarde", "sum(_n) AS n"]
+    outer += [
+        "count(*) FILTER (WHERE _n > 0) AS personen",
+        f"(coalesce(sum(_sleutel), 0) % {MODULUS})::BIGINT AS sleutel",
+        "max(abs(_x)) AS grootste",
+    ]
+    return (
+        f"WITH r AS (\n{records}\n),\np AS (\nSELECT {', '.join(inner)}\nFROM r GROUP BY {inner_group}\n)\n"
+        "SELECT\n    " + ",\n    ".join(outer) + "\nFROM p" + (f"\nGROUP BY {', '.join(outer_keys)}" if outer_keys else "")
+    )
 
 
 def render(text: str) -> str:
@@ -202,22 +267,34 @@ def compile_aggregate(model: SemanticModel, agg: Aggregate, req: Request, gemeen
         conds.append(_in(exprs["wijk"](), sorted(req.wijken), p, "scope_wijk"))
 
     column = b.col(agg.column) if agg.column else None
-    measure = {
-        "sum": lambda: f"sum({column})",
-        "count": lambda: f"count({column or '*'})",
-        "count_distinct": lambda: f"count(DISTINCT {column})",
-        "mean": lambda: f"avg({column})",
-        "median": lambda: f"median({column})",
-    }[agg.kind]()
-
     keys = {d: exprs[d]() for d in req.by}
-    select = [f"{keys[d]} AS {d}" for d in req.by]
-    select += [f"max({b.col(labels[d])}) AS {d}_label" for d in req.by if d in labels]
-    select.append(f"{measure} AS waarde")
-    if req.persons:
-        select.append(f"count(DISTINCT {b.col(model.person)}) AS personen")
-    if req.cube:
-        select += [f"grouping({keys[d]}) AS _totaal_{d}" for d in req.by]
+    if req.protect:
+        if model.person is None or (agg.kind in ("sum", "count", "mean", "median") and model.record is None):
+            raise ValueError(f"model {model.name}: afscherming vraagt om een persoon en een record-id")
+        if agg.kind == "median":
+            raise ValueError("een mediaan is niet af te schermen met de celsleutelmethode; gebruik een gemiddelde")
+        person = b.col(model.person)
+        salt = p.add("zout", req.salt)
+        if agg.kind == "count_distinct":
+            key = person_key(person, salt) if agg.column == model.person else record_key(person, column, salt)
+        else:
+            key = record_key(person, b.col(model.record), salt)
+        select = [f"{keys[d]} AS {d}" for d in req.by]
+        select += [f"{b.col(labels[d])} AS {d}_label" for d in req.by if d in labels]
+        select += [f"{person} AS _persoon", f"{column or 1} AS _x", f"{key} AS _sleutel"]
+    else:
+        measure = {
+            "sum": lambda: f"sum({column})",
+            "count": lambda: f"count({column or '*'})",
+            "count_distinct": lambda: f"count(DISTINCT {column})",
+            "mean": lambda: f"avg({column})",
+            "median": lambda: f"median({column})",
+        }[agg.kind]()
+        select = [f"{keys[d]} AS {d}" for d in req.by]
+        select += [f"max({b.col(labels[d])}) AS {d}_label" for d in req.by if d in labels]
+        select.append(f"{measure} AS waarde")
+        if req.cube:
+            select += [f"grouping({keys[d]}) AS _totaal_{d}" for d in req.by]
 
     joins = model.joins_for(b.aliases)
     lines = ["SELECT", ",\n".join("    " + s for s in select), f"FROM {model.table} AS {model.alias}{span_from}"]
@@ -229,8 +306,11 @@ def compile_aggregate(model: SemanticModel, agg: Aggregate, req: Request, gemeen
         lines.append(f"LEFT JOIN {j.table} AS {j.alias} ON " + " AND ".join(on))
     if conds:
         lines.append("WHERE " + "\n  AND ".join(conds))
+    tables = tuple(dict.fromkeys((model.table,) + tuple(j.table for j in joins)))
+    if req.protect:
+        sql = cells_sql("\n".join(lines), list(req.by), [f"{d}_label" for d in req.by if d in labels], agg.kind, cube=req.cube)
+        return Compiled(sql, p.values, tables)
     if req.by:
         group = ", ".join(keys.values())
         lines.append(f"GROUP BY CUBE ({group})" if req.cube else f"GROUP BY {group}")
-    tables = tuple(dict.fromkeys((model.table,) + tuple(j.table for j in joins)))
     return Compiled("\n".join(lines), p.values, tables)

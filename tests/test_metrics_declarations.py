@@ -152,3 +152,17 @@ def test_every_metric_knows_its_sources():
     for m in registry.METRICS.values():
         assert set(registry.required_tables(m)) <= set(registry.sources(m)) <= set(TABLES)
     assert registry.required_tables("kosten_per_jeugdige") == ("jeugd_declaraties", "jeugd_toewijzingen")
+
+
+def test_protected_metrics_need_record_keys():
+    """Disclosure control keys every record: a protected metric needs the model's person, and its
+    record id unless it counts distinct values; a median cannot be protected cell by cell."""
+    keyless = registry.MODELS["toewijzingen"].model_copy(update={"name": "zonder_id", "record": None})
+    summed = Aggregate(kind="sum", model="zonder_id", column="t.volume")
+    with pytest.raises(DefinitionError, match="persoon en record-id in model zonder_id"):
+        _validate([_metric(name="nieuw", disclosure="amount", format="decimaal", expression=summed)], [keyless])
+    counted = Aggregate(kind="count_distinct", model="zonder_id", column="t.client_key")
+    _validate([_metric(name="nieuw", expression=counted)], [keyless])  # distinct persons need no record id
+    _validate([_metric(name="nieuw", disclosure="none", format="decimaal", expression=summed)], [keyless])
+    with pytest.raises(DefinitionError, match="mediaan"):
+        _validate([_metric(name="nieuw", disclosure="amount", format="dagen", expression=Aggregate(kind="median", model="toewijzingen", column="t.volume"))])

@@ -216,23 +216,58 @@ def test_share_of_total_per_period(engine):
 # ---- disclosure control by role ------------------------------------------------------------
 
 
-def test_persons_are_rounded_and_small_groups_hidden_with_a_partner(engine):
+def test_persons_are_perturbed_rounded_and_small_groups_hidden(engine):
+    # Complementary suppression is gone (it was decided per table, so the same group could be
+    # exact in another view; issue 18). Now each cell is protected on its own, consistently: a
+    # group of 0-7 is geheim, the others carry cell-key noise of at most 2 and are rounded to 5,
+    # so Diezerpoort (3) cannot be recovered as total (25) minus the others: each of those three
+    # figures is off by up to 4, and no partner needs to hide.
     frame = engine.query("jeugdigen_gedeclareerd", by=["wijk"], where={"jaar": 2024}, scope=SOCIAAL, totals=True)
-    # 12 -> 10; 3 is geheim; then the smallest other wijk (10) hides too, so 3 cannot be
-    # recovered from the total (25).
-    assert frame["waarde"].to_list() == [10, None, None, 25]
-    assert frame["geheim"].to_list() == [False, True, True, False]
+    assert frame["geheim"].to_list() == [False, True, False, False]
     assert frame["wijk_label"].to_list()[-1] == "Totaal" and frame["totaal"].to_list() == [False, False, False, True]
+    for shown, exact in zip(frame["waarde"].to_list(), [12, None, 10, 25]):
+        if exact is None:
+            assert shown is None
+        else:
+            assert shown % 5 == 0 and shown >= 10 and abs(shown - exact) <= 4, (shown, exact)
+    # The same cell shows the same value whatever query asks for it.
+    for wijk, shown in zip(frame["wijk"].to_list()[:3], frame["waarde"].to_list()[:3]):
+        alone = engine.query("jeugdigen_gedeclareerd", where={"jaar": 2024, "wijk": wijk}, scope=SOCIAAL)
+        assert alone["waarde"].to_list() == [shown]
+    assert one(engine.query("jeugdigen_gedeclareerd", where={"jaar": 2024}, scope=SOCIAAL)) == frame["waarde"][-1]
     unrounded = engine.query("jeugdigen_gedeclareerd", by=["wijk"], where={"jaar": 2024}, scope=LOCAL)
     assert unrounded["waarde"].to_list() == [12, 3, 10]
 
 
-def test_amounts_hide_with_their_group_and_rates_use_rounded_counts(engine):
+def test_every_known_category_is_listed_so_zero_looks_like_small(engine):
+    # Aanbieder Twee had no declarations in Binnenstad in 2025: a missing row would say "0" where
+    # "geheim" says "1-7", so under disclosure control it is listed (geheim) like a small group.
+    where = {"jaar": 2025, "wijk": "WK019310"}
+    exact = engine.query("jeugdigen_gedeclareerd", by=["aanbieder"], where=where, scope=LOCAL)
+    assert exact["aanbieder"].to_list() == ["A001"]
+    shown = engine.query("jeugdigen_gedeclareerd", by=["aanbieder"], where=where, scope=SOCIAAL)
+    assert shown["aanbieder"].to_list() == ["A001", "A002"] and shown["aanbieder_label"].to_list() == ["Aanbieder Een", "Aanbieder Twee"]
+    assert shown["geheim"].to_list() == [False, True]
+    months = engine.query("lasten", by=["maand"], where={"jaar": 2025}, scope=SOCIAAL)
+    assert months["maand"].to_list() == list(range(1, 13)) and months["geheim"].to_list()[3:] == [True] * 9
+
+
+def test_amounts_carry_noise_and_rates_use_protected_inputs(engine):
     lasten = engine.query("lasten", by=["wijk"], where={"jaar": 2024}, scope=SOCIAAL)
-    assert lasten["waarde"].to_list() == [38_500, None, None]
+    exact = engine.query("lasten", by=["wijk"], where={"jaar": 2024}, scope=LOCAL)["waarde"].to_list()
+    assert lasten["geheim"].to_list() == [False, True, False]
+    # Noise: at least half, at most 1.5 times max(10% of the largest person's total, € 5.000),
+    # then rounded to € 1.000 (the largest totals here are € 6.000 and € 3.000: the floor applies).
+    for shown, value in zip(lasten["waarde"].to_list(), exact):
+        if shown is not None:
+            assert shown % 1000 == 0 and 2500 - 500 <= abs(shown - value) <= 7500 + 500, (shown, value)
     per_kind = engine.query("kosten_per_jeugdige", by=["wijk"], where={"jaar": 2024}, scope=SOCIAAL)
-    assert per_kind["waarde"].to_list() == [38_500 / 10, None, None]  # 12 jeugdigen shown as 10
-    assert per_kind["geheim"].to_list() == [False, True, True]
+    counts = engine.query("jeugdigen_gedeclareerd", by=["wijk"], where={"jaar": 2024}, scope=SOCIAAL)["waarde"].to_list()
+    assert per_kind["waarde"].to_list() == [lasten["waarde"][0] / counts[0], None, lasten["waarde"][2] / counts[2]]
+    assert per_kind["geheim"].to_list() == [False, True, False]
+    # The gemeente as a whole, by period only, is exact (published in the jaarrekening anyway).
+    assert one(engine.query("lasten", where={"jaar": 2024}, scope=SOCIAAL)) == 76_500
+    assert values(engine.query("lasten", by=["jaar"], scope=SOCIAAL), "jaar")[2024] == 76_500
 
 
 def test_wijkmanager_sees_own_wijken_and_never_buurten(engine):
@@ -270,8 +305,8 @@ def test_roles_without_access_get_a_dutch_message(engine):
         engine.query("budgetuitputting", where={"jaar": 2024}, scope=Scope(role="databrigade", wijken={"WK019310"}))
 
 
-def test_derived_metrics_hide_with_their_group(engine):
-    metric = Metric(
+def _test_metric(**changes) -> Metric:
+    return Metric(
         name="testprognose",
         label="Testprognose",
         description="Lasten x 2, om het afgeleide soort te testen.",
@@ -285,18 +320,54 @@ def test_derived_metrics_hide_with_their_group(engine):
         higher_is_better=None,
         disclosure="amount",
         roles=("databrigade", "sociaal_domein"),
-    )
+    ).model_copy(update=changes)
+
+
+def test_derived_metrics_are_made_from_protected_inputs_and_hide_with_their_group(engine):
+    metric = _test_metric()
     full = engine.query(metric, by=["wijk"], where={"jaar": 2024}, scope=LOCAL)
     assert values(full) == {"WK019310": 77_000, "WK019311": 36_000, "WK019322": 40_000}
     hidden = engine.query(metric, by=["wijk"], where={"jaar": 2024}, scope=SOCIAAL)
-    assert hidden["waarde"].to_list() == [77_000, None, None] and hidden["hoog"].to_list() == [77_001, None, None]
+    # ctx.query gives the function lasten as this role sees them: twice the protected values.
+    lasten = engine.query("lasten", by=["wijk"], where={"jaar": 2024}, scope=SOCIAAL)["waarde"].to_list()
+    assert hidden["waarde"].to_list() == [2 * lasten[0], None, 2 * lasten[2]]
+    assert hidden["hoog"].to_list() == [2 * lasten[0] + 1, None, 2 * lasten[2] + 1]
     missing = metric.model_copy(update={"name": "ontbreekt", "expression": Derived(function="tests.nergens:f")})
     assert not engine.available(missing) and "niet beschikbaar" in engine.unavailable_reason(missing)
+
+
+def test_derived_estimates_carry_the_noise_of_their_cell(engine):
+    # An estimate from exact records (a forecast) declares the metric whose cell keys its noise:
+    # value and range move together, then are rounded like that metric.
+    metric = _test_metric(
+        expression=Derived(function="tests.test_metrics_engine:double_exact", inputs=("lasten",), group="jeugdigen_gedeclareerd", noise="lasten")
+    )
+    shown = engine.query(metric, by=["wijk"], where={"jaar": 2024}, scope=SOCIAAL)
+    exact = {"WK019310": 77_000, "WK019322": 40_000}
+    assert shown["geheim"].to_list() == [False, True, False]
+    for r in shown.filter(~pl.col("geheim")).iter_rows(named=True):
+        assert r["waarde"] % 1000 == 0 and 2000 <= abs(r["waarde"] - exact[r["wijk"]]) <= 8000
+        assert r["hoog"] - r["waarde"] in (0, 1000)  # moved by the same noise (then rounded)
+    again = engine.query(metric, where={"jaar": 2024, "wijk": "WK019310"}, scope=SOCIAAL)
+    assert again["waarde"].to_list() == shown["waarde"].to_list()[:1]  # same cell, same value
+    assert one(engine.query(metric, where={"jaar": 2024}, scope=SOCIAAL)) == 2 * 76_500  # the gemeente: exact
 
 
 def double_lasten(ctx) -> pl.DataFrame:
     raw = ctx.query("lasten", by=ctx.by, where=dict(ctx.where))
     return raw.select(*ctx.by, waarde=pl.col("waarde") * 2, hoog=pl.col("waarde") * 2 + 1)
+
+
+def double_exact(ctx) -> pl.DataFrame:
+    scope = "" if ctx.wijken is None else "AND t.wijk_code IN (SELECT unnest($wijken::VARCHAR[]))"
+    wijk = "t.wijk_code AS wijk, " if ctx.by else ""
+    sql = (
+        f"SELECT {wijk}sum(d.bedrag) * 2 AS waarde, sum(d.bedrag) * 2 + 600 AS hoog FROM jeugd_declaraties d "
+        f"JOIN jeugd_toewijzingen t USING (toewijzing_id) WHERE d.status <> 'afgekeurd' AND year(d.maand) = 2024 "
+        f"AND ($wijk IS NULL OR t.wijk_code = $wijk) {scope}" + (" GROUP BY t.wijk_code" if ctx.by else "")
+    )
+    wijk_filter = ctx.where.get("wijk")
+    return ctx.sql(sql, {"wijk": wijk_filter[0] if wijk_filter else None} | ({"wijken": sorted(ctx.wijken)} if ctx.wijken else {}))
 
 
 # ---- nothing reaches SQL as text ---------------------------------------------------------

@@ -56,7 +56,8 @@ def forecast(r: Report, keuze: jeugdzorg.Keuze, lasten: Metric, begroting: Metri
     per_maand = Table(f"Prognose {keuze.jaar} per zorgmaand")
     per_maand.add(Column(prognose.LABELS["month"], "text", [fmt.month(d.year, d.month) for d in fc.months["month"].to_list()]))
     for c in MONTH_COLUMNS:
-        per_maand.add(Column(prognose.LABELS[c], "number", fc.months[c].to_list(), "euro_exact"))
+        values = fc.months[c].to_list()
+        per_maand.add(Column(prognose.LABELS[c], "number", values, "euro_exact", _hidden(r, values)))
     with st.expander("Prognose per zorgmaand (tabel)"):
         r.show_table(per_maand)
 
@@ -101,9 +102,16 @@ def backtest(r: Report, keuze: jeugdzorg.Keuze) -> None:
         ("naive", "Doortrekking", "euro_exact"),
         ("naive_error_pct", "Afwijking doortrekking", "verandering_100"),
     ):
-        per_jaar.add(Column(header, "number", detail[c].to_list(), number_format))
+        values = detail[c].to_list()
+        per_jaar.add(Column(header, "number", values, number_format, _hidden(r, values)))
     with st.expander("Backtest per jaar (tabel)"):
         r.show_table(per_jaar)
+
+
+def _hidden(r: Report, values: list) -> list[bool]:
+    """Under disclosure control an analysis leaves a small cell out (None): it reads "geheim"."""
+    protected = r.engine.scope.spec.disclosure_control
+    return [protected and v is None for v in values]
 
 
 def wijkvergelijking(r: Report, jaar: int, wijken: tuple[str, ...], per_1000: Metric, jeugdigen: Metric) -> int | None:

@@ -69,6 +69,7 @@ MODELS = (
         dimensions=_TOEWIJZING_DIMENSIONS,
         person="t.client_key",
         known_at="d.ingediend_op",
+        record="d.declaratie_id",
     ),
     SemanticModel(
         name="toewijzingen",
@@ -80,6 +81,7 @@ MODELS = (
         time=OnDate(column="t.begindatum"),
         dimensions=_TOEWIJZING_DIMENSIONS,
         person="t.client_key",
+        record="t.toewijzing_id",
     ),
     SemanticModel(
         name="begroting",
@@ -154,13 +156,16 @@ METRICS = (
     _metric(
         "aanbieders",
         label="Aanbieders met declaraties",
-        description="Aantal verschillende zorgaanbieders (AGB-code) met minstens één niet-afgekeurde declaratie in de periode.",
+        description=(
+            "Aantal verschillende zorgaanbieders (AGB-code) met minstens één niet-afgekeurde declaratie in de periode. "
+            "Afgeschermd als een aantal personen: welke aanbieders een kleine groep jeugdigen helpen, zegt iets over die jeugdigen."
+        ),
         unit="aanbieders",
         format="aantal",
         dimensions=tuple(d for d in _ALL_DIMS if d != "aanbieder"),
         expression=Aggregate(kind="count_distinct", model="declaraties", column="t.aanbieder_agb", filters=(_NOT_REJECTED,)),
         higher_is_better=None,
-        disclosure="none",
+        disclosure="persons",
     ),
     _metric(
         "begroting_actueel",
@@ -222,6 +227,7 @@ METRICS = (
             inputs=("lasten",),
             sources=("jeugd_declaraties", "jeugd_toewijzingen"),
             group="jeugdigen_gedeclareerd",
+            noise="lasten",  # a forecast of a selection carries the noise of that selection's lasten
         ),
         higher_is_better=False,
         disclosure="amount",

@@ -206,13 +206,10 @@ SPLITS = ("jaar", *_COLUMNS)
 
 
 
-def _sql(keys: list[str], where: Mapping[str, tuple], wijken: frozenset[str] | None) -> tuple[str, str, dict]:
-    """The two queries (products, persons) for one year and its predecessor, with their parameters."""
+def _base(keys: list[str], where: Mapping[str, tuple], wijken: frozenset[str] | None, period: str) -> tuple[str, dict]:
+    """FROM ... WHERE for declarations in `period` (a condition on d) matching the filters and the scope."""
     params: dict[str, object] = {}
-    conds = [
-        "d.status IS DISTINCT FROM 'afgekeurd'",
-        "((year(d.maand) = $jaar AND d.ingediend_op <= $peil) OR (year(d.maand) = $jaar - 1 AND d.ingediend_op <= $peil_vorig))",
-    ]
+    conds = ["d.status IS DISTINCT FROM 'afgekeurd'", period]
     if "maand" in where:
         conds.append("list_contains($maanden::INTEGER[], month(d.maand)::INTEGER)")
         params["maanden"] = [int(m) for m in where["maand"]]
@@ -233,9 +230,18 @@ def _sql(keys: list[str], where: Mapping[str, tuple], wijken: frozenset[str] | N
             " AND year(d.maand) >= kt.vanaf_jaar AND (kt.tot_jaar IS NULL OR year(d.maand) <= kt.tot_jaar)"
             " LEFT JOIN iv3_taakvelden tv ON tv.taakveld = kt.taakveld"
         )
+    return f"FROM jeugd_declaraties d {joins} WHERE {' AND '.join(conds)}", params
+
+
+_BOTH_YEARS = "((year(d.maand) = $jaar AND d.ingediend_op <= $peil) OR (year(d.maand) = $jaar - 1 AND d.ingediend_op <= $peil_vorig))"
+_LAST_YEAR = "year(d.maand) = $jaar - 1 AND d.ingediend_op <= $peil_vorig"
+
+
+def _sql(keys: list[str], where: Mapping[str, tuple], wijken: frozenset[str] | None) -> tuple[str, str, dict]:
+    """The two queries (products, persons) for one year and its predecessor, with their parameters."""
+    base, params = _base(keys, where, wijken, _BOTH_YEARS)
     select = "".join(f"{_COLUMNS[k]} AS {k}, " for k in keys)
     group = "".join(f"{_COLUMNS[k]}, " for k in keys)
-    base = f"FROM jeugd_declaraties d {joins} WHERE {' AND '.join(conds)}"
     now = "year(d.maand) = $jaar"
     products = (
         f"SELECT {select}{now} AS nu, coalesce(t.productcode, t.productcategorie) || ' | ' || t.eenheid AS product, "
@@ -248,10 +254,51 @@ def _sql(keys: list[str], where: Mapping[str, tuple], wijken: frozenset[str] | N
     return products, persons, params
 
 
+def _protected(ctx: DerivedContext, keys: list[str], year: int, products: pl.DataFrame) -> pl.DataFrame:
+    """The split from protected inputs (roles with disclosure control): this year's lasten and
+    jeugdigen are the cells of the metrics `lasten` and `jeugdigen_gedeclareerd` (the same values
+    as in every other table); last year's, as known a year earlier, are protected cells of their
+    own. Only the price index comes from exact amounts: it is a weighted mean of tariff changes,
+    not an amount of anyone. A group is geheim when any of the four cells is."""
+    where = dict(ctx.where) | {"jaar": (year,)}
+    nu = ctx.query("lasten", by=keys, where=where).select(*keys, pl.col("waarde").alias("l1"), pl.col("geheim").alias("g1"))
+    n1 = ctx.query("jeugdigen_gedeclareerd", by=keys, where=where).select(*keys, pl.col("waarde").alias("n1"), pl.col("geheim").alias("h1"))
+    base, params = _base(keys, ctx.where, ctx.wijken, _LAST_YEAR)
+    params |= {"jaar": int(year), "peil_vorig": same_day_last_year(ctx.peildatum)}
+    cols = "".join(f"{_COLUMNS[k]} AS {k}, " for k in keys)
+    person = "t.client_key"
+    lines = f"SELECT {cols}{person} AS _persoon, d.bedrag AS _x, {ctx.record_key(person, 'd.declaratie_id')} AS _sleutel {base}"
+    persons = f"SELECT {cols}{person} AS _persoon, {person} AS _x, {ctx.person_key(person)} AS _sleutel {base}"
+    l0 = ctx.cells(lines, params, keys, "sum", euro=True).rename({"waarde": "l0", "geheim": "g0"})
+    n0 = ctx.cells(persons, params, keys, "count_distinct", euro=False).rename({"waarde": "n0", "geheim": "h0"})
+    frame = nu
+    for part in (n1, l0, n0):
+        frame = frame.join(part, on=keys, how="full", coalesce=True, nulls_equal=True) if keys else frame.join(part, how="cross")
+    groups: dict[tuple, dict[bool, dict[str, Product]]] = {}
+    for row in products.iter_rows(named=True):
+        g = tuple(row[k] for k in keys)
+        groups.setdefault(g, {True: {}, False: {}})[bool(row["nu"])][row["product"]] = Product(
+            float(row["lasten"] or 0.0), float(row["lasten_met_tarief"] or 0.0), float(row["eenheden"] or 0.0)
+        )
+    rows = []
+    for r in frame.iter_rows(named=True):
+        g = tuple(r[k] for k in keys)
+        hidden = any(r[c] is None or r[c] for c in ("g1", "h1", "g0", "h0"))
+        if hidden:
+            rows.append(dict(zip(keys, g)) | dict.fromkeys(_SCHEMA) | {"geheim": True})
+            continue
+        by_period = groups.get(g, {True: {}, False: {}})
+        d = decompose(r["l0"], r["l1"], int(r["n0"]), int(r["n1"]), log_price_index(by_period[False], by_period[True]))
+        rows.append(dict(zip(keys, g)) | d._asdict() | {"geheim": False})
+    schema = {k: pl.String for k in keys} | _SCHEMA | {"geheim": pl.Boolean}
+    return pl.DataFrame(rows, schema=schema, orient="row")
+
+
 def ontleding(ctx: DerivedContext) -> pl.DataFrame:
     """The derived metric `lasten_ontleding` (contract: metrics.derived): per group the change in
     lasten vs the same months of the previous year as known a year earlier (waarde), with the
-    three effects and the relative changes. Needs one jaar, or a split by jaar."""
+    three effects and the relative changes. Needs one jaar, or a split by jaar. Under disclosure
+    control every amount and count in it is a protected cell (see `_protected`)."""
     keys = [d for d in ctx.by if d != "jaar"]
     unknown = sorted({*ctx.by, *ctx.where} - {*SPLITS, "maand"})
     if unknown:
@@ -268,14 +315,17 @@ def ontleding(ctx: DerivedContext) -> pl.DataFrame:
         products_sql, persons_sql, params = _sql(keys, ctx.where, ctx.wijken)
         params |= {"jaar": int(year), "peil": ctx.peildatum, "peil_vorig": same_day_last_year(ctx.peildatum)}
         products = ctx.sql(products_sql, params)
-        persons = ctx.sql(persons_sql, {k: v for k, v in params.items()})
-        frame = decompose_frame(products, persons, keys)
+        if ctx.protected:
+            frame = _protected(ctx, keys, int(year), products)
+        else:
+            persons = ctx.sql(persons_sql, params)
+            frame = decompose_frame(products, persons, keys)
         frames.append(frame.with_columns(jaar=pl.lit(int(year), dtype=pl.Int64)))
     frame = pl.concat(frames, how="vertical_relaxed") if frames else pl.DataFrame()
     frame = frame.with_columns(waarde=pl.col("verschil"))
     if not keys and frame.height == 0:
         frame = pl.DataFrame([{"jaar": int(years[0])} | dict.fromkeys(_SCHEMA, 0.0)], schema={"jaar": pl.Int64} | _SCHEMA)
-    cols = [*ctx.by, "waarde", *_SCHEMA]
+    cols = [*ctx.by, "waarde", *_SCHEMA, *(["geheim"] if "geheim" in frame.columns else [])]
     return frame.select(cols)
 
 

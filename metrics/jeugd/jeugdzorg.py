@@ -6,6 +6,7 @@ the comparison with CBS per wijk. No Streamlit here: the page only draws what th
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -164,37 +165,49 @@ def _inputs(engine: Engine, scope: Scope, keuze: Keuze) -> prognose.Inputs:
         cursor.close()
 
 
-def _allowed(engine: Engine, scope: Scope, keuze: Keuze) -> bool:
-    """The forecast as the engine gives it to this scope (role, wijken, disclosure): False when hidden.
-
-    Raises AccessDenied or Unavailable like the metric does, so the detail is never more than the figure."""
+def _allowed(engine: Engine, scope: Scope, keuze: Keuze) -> dict | None:
+    """The forecast as the engine gives it to this scope (role, wijken, disclosure): its row, or
+    None when hidden. Raises AccessDenied or Unavailable like the metric does, so the detail is
+    never more than the figure."""
     row = engine.query("prognose", where=keuze.where("prognose", periode=False), scope=scope).row(0, named=True)
-    return not row["geheim"] and row["waarde"] is not None
+    return None if row["geheim"] or row["waarde"] is None else row
 
 
 def prognose_detail(engine: Engine, scope: Scope, keuze: Keuze) -> prognose.Forecast | None:
     """The forecast of keuze.jaar per month (the same figure as the metric `prognose`), or None when
-    it cannot be made (future year, too little history) or is hidden for this scope."""
+    it cannot be made (future year, too little history) or is hidden for this scope.
+
+    Under disclosure control every amount in it is protected like any other figure (see
+    `_protect_forecast`): the year total and range are the metric's protected values, the amounts
+    declared per month are the cells of `lasten` per maand, and the estimates carry noise."""
     keuze = keuze.met_categorieen(engine)
-    if keuze.jaar > engine.info.peildatum.year or not _allowed(engine, scope, keuze):
+    if keuze.jaar > engine.info.peildatum.year:
+        return None
+    row = _allowed(engine, scope, keuze)
+    if row is None:
         return None
     inputs = _inputs(engine, scope, keuze)
     try:
-        return prognose.forecast(
+        fc = prognose.forecast(
             inputs.toewijzingen, inputs.declaraties, keuze.jaar, engine.info.peildatum, tarieven=inputs.tarieven, tarief_historie=inputs.tarief_historie
         )
     except prognose.InsufficientHistory:
         return None
+    if engine.exact("lasten", where=keuze.where("prognose", periode=False), scope=scope):
+        return fc  # the gemeente as a whole (sociaal domein): the budget holder's forecast is exact
+    return _protect_forecast(engine, scope, keuze, fc, row)
 
 
 def backtest(engine: Engine, scope: Scope, keuze: Keuze) -> pl.DataFrame | None:
     """The backtest (forecast made again at the end of March, June and September of every complete
-    earlier year, vs the outcome and vs the naive forecast) for the same selection; None when hidden."""
-    keuze = keuze.met_categorieen(engine)
-    if not _allowed(engine, scope, replace(keuze, jaar=min(keuze.jaar, engine.info.peildatum.year))):
+    earlier year, vs the outcome and vs the naive forecast) for the same selection; None when
+    hidden. Under disclosure control the outcomes are the protected `lasten` of those years and
+    the forecasts carry noise (`_protect_backtest`)."""
+    keuze = replace(keuze.met_categorieen(engine), jaar=min(keuze.jaar, engine.info.peildatum.year))
+    if _allowed(engine, scope, keuze) is None:
         return None
     inputs = _inputs(engine, scope, keuze)
-    return prognose.backtest(
+    bt = prognose.backtest(
         inputs.toewijzingen,
         inputs.declaraties,
         checkpoints=CHECKPOINTS,
@@ -202,6 +215,145 @@ def backtest(engine: Engine, scope: Scope, keuze: Keuze) -> pl.DataFrame | None:
         tarieven=inputs.tarieven,
         tarief_historie=inputs.tarief_historie,
     )
+    if engine.exact("lasten", where=keuze.where("prognose", periode=False), scope=scope):
+        return bt
+    return _protect_backtest(engine, scope, keuze, bt)
+
+
+# --- the forecast in detail, as a role with disclosure control sees it ----------------------
+#
+# The forecast is made from the exact records of the selection; what leaves this module is
+# built from protected figures only. Amounts that are cells of `lasten` (declared in a month, the
+# outcome of a year) are taken from the engine, so they equal those cells everywhere else; the
+# model's estimates (still to be declared, expected from running toewijzingen, a forecast made
+# in an earlier year) get the noise of the selection's `lasten` cell of that year, each under a
+# tag of its own. Ratios the model estimated (completion shares, factors) are kept: they are not
+# amounts of anyone.
+
+
+def _estimate(engine: Engine, scope: Scope, where: dict, value: float | None, tag: str) -> float | None:
+    """An estimate about the selection `where`, with the noise of its lasten cell under `tag`. The
+    estimates here cannot be negative: noise that takes one below zero is cut off at zero (what
+    is done with a protected value afterwards cannot make it less safe)."""
+    if value is None:
+        return None
+    frame = engine._perturbed("lasten", pl.DataFrame({"x": [float(value)]}), ["x"], where=where, scope=scope, tag=tag)
+    return max(frame["x"][0], 0.0) if value >= 0 else frame["x"][0]
+
+
+def _protect_forecast(engine: Engine, scope: Scope, keuze: Keuze, fc: prognose.Forecast, row: dict) -> prognose.Forecast:
+    where = keuze.where("prognose", periode=False)
+    peil = engine.info.peildatum
+    last_month = 12 if fc.year < peil.year else peil.month  # months that can have declarations
+    declared = engine.query("lasten", by=["maand"], where=where, scope=scope).select("maand", "waarde", "geheim")
+    shown = {m: (None if g else v) for m, v, g in declared.iter_rows()}
+    rows = []
+    for r in fc.months.sort("month").iter_rows(named=True):
+        m = r["month"].month
+        realised = shown.get(m) if m <= last_month else 0.0
+        if m <= last_month and realised is None:
+            # Declared amount geheim: show only the month's forecast as a whole, with noise.
+            total = _estimate(engine, scope, where, r["total"], f"prognose:maand:{m}")
+            rows.append({"month": r["month"], "realised": None, "expected_lag": None, "expected_active": None, "total": total})
+            continue
+        lag = _estimate(engine, scope, where, r["expected_lag"], f"prognose:vertraging:{m}") if r["expected_lag"] else 0.0
+        active = _estimate(engine, scope, where, r["expected_active"], f"prognose:lopend:{m}") if r["expected_active"] else 0.0
+        rows.append({"month": r["month"], "realised": realised, "expected_lag": lag, "expected_active": active, "total": realised + lag + active})
+    months = pl.DataFrame(rows, schema=fc.months.select("month", "realised", "expected_lag", "expected_active", "total").schema, orient="row")
+    months = months.with_columns(cumulative=pl.col("total").cum_sum())
+    year = engine.query("lasten", where=where, scope=scope)["waarde"][0]
+    k = last_month if fc.year == peil.year else 12
+    so_far = engine.query("lasten", where=where | ({"maand": list(range(1, k + 1))} if k < 12 else {}), scope=scope)["waarde"][0]
+    exact_so_far = float(fc.months.sort("month")["realised"].head(k).sum())
+    naive = so_far * (fc.naive / exact_so_far) if so_far is not None and exact_so_far else None  # x 12 / months elapsed
+    lag = _estimate(engine, scope, where, fc.expected_lag, "prognose:vertraging")
+    active = _estimate(engine, scope, where, fc.expected_active, "prognose:lopend")
+    # The parts of a protected amount follow from it by the model's own ratios (not amounts of anyone).
+    known = active * fc.expected_known / fc.expected_active if fc.expected_active else 0.0
+    return dataclasses.replace(
+        fc,
+        realised=year,
+        expected_lag=lag,
+        late_fill=lag * fc.late_fill / fc.expected_lag if fc.expected_lag else 0.0,
+        expected_active=active,
+        expected_known=known,
+        expected_new=active - known,
+        total=row["waarde"],
+        low=row["laag"],
+        high=row["hoog"],
+        naive=naive,
+        months=months,
+        late=_protect_late(engine, scope, keuze, fc.late),
+        backtest=_protect_backtest(engine, scope, keuze, fc.backtest),
+        parts=_protect_parts(fc.parts, active / fc.expected_active if fc.expected_active else 0.0),
+    )
+
+
+def _protect_late(engine: Engine, scope: Scope, keuze: Keuze, late: pl.DataFrame) -> pl.DataFrame:
+    """The late-aanbieder signal as a role with disclosure control sees it: only for an aanbieder
+    whose `lasten` in the selection are shown, with its shortfall (a model estimate) under the
+    noise of that cell; the amounts the sentence does not need are left out."""
+    if late.is_empty():
+        return late
+    where = keuze.where("prognose", periode=False)
+    rows = []
+    for r in late.iter_rows(named=True):
+        cell = where | {"aanbieder": r["aanbieder_agb"]}
+        shown = engine.query("lasten", where=cell, scope=scope).row(0, named=True)
+        if shown["geheim"] or shown["waarde"] is None:
+            continue
+        tekort = _estimate(engine, scope, cell, r["tekort"], f"prognose:achterstand:{r['van']}:{r['tot']}")
+        rows.append(r | {"tekort": tekort, "verwacht_tot_nu": None, "gedeclareerd": None, "verwacht_totaal": None})
+    return pl.DataFrame(rows, schema=late.schema, orient="row")
+
+
+def _protect_parts(parts, ratio: float):
+    """The forecast's parts for the what-if, scaled to the protected expected amount (ratio =
+    protected / exact): a what-if on a protected forecast moves protected figures by the model's
+    own proportions. Starts per month (counts of toewijzingen) rounded to fives, 0-7 a year hidden."""
+    yearly = (pl.col("per_month") * 12).round()
+    return parts._replace(
+        known=parts.known.with_columns(bedrag=pl.col("bedrag") * ratio),
+        new=parts.new.with_columns(kosten=pl.col("kosten") * ratio),
+        starts=parts.starts.with_columns(per_month=pl.when(yearly > 7).then((yearly / 5).round() * 5 / 12)),
+    )
+
+
+def _protect_backtest(engine: Engine, scope: Scope, keuze: Keuze, bt: pl.DataFrame) -> pl.DataFrame:
+    """The backtest with the protected outcome of each year and perturbed forecasts; errors from those."""
+    if bt.is_empty():
+        return bt
+    where = {k: v for k, v in keuze.where("prognose", periode=False).items() if k != "jaar"}
+    outcome = engine.query("lasten", by=["jaar"], where=where | {"jaar": sorted(set(bt["year"].to_list()))}, scope=scope)
+    actual = {y: (None if g else v) for y, v, g in outcome.select("jaar", "waarde", "geheim").iter_rows()}
+    rows = []
+    for r in bt.iter_rows(named=True):
+        y, point = r["year"], f"{r['checkpoint']}:{r['peildatum']}"
+        year_where = where | {"jaar": y}
+        a = actual.get(y)
+        f = _estimate(engine, scope, year_where, r["forecast"], f"backtest:prognose:{point}") if a is not None else None
+        n = _estimate(engine, scope, year_where, r["naive"], f"backtest:doortrekking:{point}") if a is not None else None
+        extra = {}
+        if "baseline" in r:
+            b = _estimate(engine, scope, year_where, r["baseline"], f"backtest:vergelijking:{point}") if a is not None else None
+            extra = {"baseline": b, "baseline_error_pct": (b - a) / a * 100 if a and b is not None else None}
+        if "low" in r:
+            # The range is the forecast's own ratio; whether the outcome fell in it, on what is shown.
+            low = f * r["low"] / r["forecast"] if f is not None and r["low"] is not None and r["forecast"] else None
+            high = f * r["high"] / r["forecast"] if f is not None and r["high"] is not None and r["forecast"] else None
+            extra |= {"low": low, "high": high, "in_range": low <= a <= high if low is not None and a is not None else None}
+        rows.append(
+            r
+            | {
+                "actual": a,
+                "forecast": f,
+                "naive": n,
+                "error_pct": (f - a) / a * 100 if a and f is not None else None,
+                "naive_error_pct": (n - a) / a * 100 if a and n is not None else None,
+            }
+            | extra
+        )
+    return pl.DataFrame(rows, schema=bt.schema, orient="row")
 
 
 def late_aanbieders(engine: Engine, scope: Scope, keuze: Keuze) -> pl.DataFrame | None:
@@ -213,12 +365,15 @@ def late_aanbieders(engine: Engine, scope: Scope, keuze: Keuze) -> pl.DataFrame 
     verwacht over mei–augustus 2026"). Empty when none; None when the forecast is hidden for this
     scope (the signal is never more than the figure)."""
     current = replace(keuze, jaar=engine.info.peildatum.year).met_categorieen(engine)
-    if not _allowed(engine, scope, current):
+    if _allowed(engine, scope, current) is None:
         return None
     inputs = _inputs(engine, scope, current)
-    return prognose.late_aanbieders(
+    late = prognose.late_aanbieders(
         inputs.toewijzingen, inputs.declaraties, engine.info.peildatum, tarieven=inputs.tarieven, tarief_historie=inputs.tarief_historie
     )
+    if engine.exact("lasten", where=current.where("prognose", periode=False), scope=scope):
+        return late
+    return prognose.with_text(_protect_late(engine, scope, current, late.drop("tekst")))
 
 
 def wat_als_detail(
@@ -262,9 +417,12 @@ def prognose_band(fc: prognose.Forecast, begroting: float | None = None) -> pl.D
     m = fc.months.sort("month")
     p = fc.peildatum.year * 12 + fc.peildatum.month - 1
     month_index = pl.col("month").dt.year() * 12 + pl.col("month").dt.month() - 1
+    # Under disclosure control a month's declared amount can be geheim (None): the cumulative
+    # declared amount is then unknown from that month on, and counts as not in for the band.
+    unknown = pl.col("realised").is_null().cast(pl.Int8).cum_max().cast(pl.Boolean)
     m = m.with_columns(
-        gedeclareerd=pl.when(month_index <= p).then(pl.col("realised").cum_sum()).otherwise(None),
-        onzeker=pl.col("cumulative") - pl.col("realised").cum_sum(),
+        gedeclareerd=pl.when((month_index <= p) & ~unknown).then(pl.col("realised").cum_sum()).otherwise(None),
+        onzeker=pl.col("cumulative") - pl.col("realised").fill_null(0.0).cum_sum(),
     )
     open_total = fc.total - fc.realised
     low_gap = (fc.total - fc.low) if fc.low is not None else None

@@ -165,8 +165,11 @@ def _stretch(fc: Forecast, scenario: Scenario) -> tuple[float, float | None]:
     (weighted by how many start per month; None without new toewijzingen)."""
     starts = fc.parts.starts
     mean = None
-    if starts.height and float(starts["per_month"].sum()) > 0:
-        mean = float((starts["per_month"] * starts["lengte"]).sum() / starts["per_month"].sum())
+    if starts.height:
+        # Weighted by how many start; where those counts are hidden (disclosure control), alike.
+        weight = starts["per_month"].fill_null(0.0) if starts["per_month"].null_count() == 0 else pl.Series([1.0] * starts.height)
+        if float(weight.sum()) > 0:
+            mean = float((weight * starts["lengte"]).sum() / weight.sum())
     if scenario.looptijd_maanden:
         if mean is None:
             return 1.0, None
@@ -205,29 +208,30 @@ def wat_als(fc: Forecast, scenario: Scenario, begroting: float | None = None) ->
     t, i = scenario.tarief_pct / 100, scenario.instroom_pct / 100
     base = fc.months.with_columns(mi=maanden.expr("month"))
 
-    known = fc.parts.known.with_columns(factor=1 + t * _share_from(start)).group_by("mi").agg(
-        known=(pl.col("bedrag") * pl.col("factor")).sum()
-    )
+    # Per month the change of the parts, added to the month's forecast: only the parts that the
+    # scenario moves are recomputed (and a forecast under disclosure control stays protected).
+    known = fc.parts.known.with_columns(factor=t * _share_from(start)).group_by("mi").agg(known=(pl.col("bedrag") * pl.col("factor")).sum())
     new = fc.parts.new
+    amount = pl.col("aantal") * pl.col("kosten") * pl.col("deel")
     if stretch != 1.0 and new.height:
         months = int(new["k"].max()) + 1
-        occupancy = looptijd.occupancy(fc.parts.curves, fc.parts.starts, months, stretch=stretch).drop("lengte", strict=False)
-        new = new.drop("bezetting").join(occupancy, on=["groep", "pool", "k"], how="left").with_columns(pl.col("bezetting").fill_null(0.0))
+        occupancy = looptijd.occupancy(fc.parts.curves, fc.parts.starts, months, stretch=stretch).select("groep", "pool", "k", bezetting_scenario="bezetting")
+        new = new.join(occupancy, on=["groep", "pool", "k"], how="left").with_columns(pl.col("bezetting_scenario").fill_null(0.0))
+    else:
+        new = new.with_columns(bezetting_scenario=pl.col("bezetting"))
     new = new.with_columns(factor=(1 + i) * (1 + t * _share_from(start))).group_by("mi").agg(
-        new=(pl.col("aantal") * pl.col("kosten") * pl.col("deel") * pl.col("bezetting") * pl.col("factor")).sum()
+        new=(amount * (pl.col("bezetting_scenario") * pl.col("factor") - pl.col("bezetting"))).sum()
     )
     months = (
         base.join(known, on="mi", how="left")
         .join(new, on="mi", how="left")
         .with_columns(pl.col("known", "new").fill_null(0.0))
-        .select(
-            "month",
-            prognose=pl.col("total"),
-            prognose_scenario=pl.col("realised") + pl.col("expected_lag") + pl.col("known") + pl.col("new"),
-        )
-        .with_columns(verschil=pl.col("prognose_scenario") - pl.col("prognose"))
+        .select("month", prognose=pl.col("total"), verschil=pl.col("known") + pl.col("new"))
+        .with_columns(prognose_scenario=pl.col("prognose") + pl.col("verschil"))
+        .select("month", "prognose", "prognose_scenario", "verschil")
     )
-    total, changed = float(months["prognose"].sum()), float(months["prognose_scenario"].sum())
+    total = fc.total
+    changed = total + float(months["verschil"].sum())
     aannames = _assumptions(fc, scenario, start, stretch, mean)
     return WatAls(fc.year, fc.peildatum, scenario, total, changed, begroting, months, aannames, _text(fc, total, changed, begroting, aannames))
 
@@ -244,14 +248,16 @@ def _assumptions(fc: Forecast, scenario: Scenario, start: dt.date, stretch: floa
             "(lopende en nieuwe toewijzingen)."
         )
     starts = fc.parts.starts
-    per_month = float(starts["per_month"].sum()) if starts.height else 0.0
+    # Hidden under disclosure control when few started: then the sentence goes without the count.
+    per_month = float(starts["per_month"].sum()) if starts.height and starts["per_month"].null_count() == 0 else None
     if scenario.instroom_pct:
         more = "meer" if scenario.instroom_pct > 0 else "minder"
-        out.append(
-            f"{_num(abs(scenario.instroom_pct))}% {more} nieuwe toewijzingen per maand dan in het afgelopen jaar "
-            f"(ook verlengingen): gemiddeld {_num(per_month * (1 + scenario.instroom_pct / 100), '0')} in plaats van "
-            f"{_num(per_month, '0')} per maand."
+        counts = (
+            f": gemiddeld {_num(per_month * (1 + scenario.instroom_pct / 100), '0')} in plaats van {_num(per_month, '0')} per maand"
+            if per_month is not None
+            else ""
         )
+        out.append(f"{_num(abs(scenario.instroom_pct))}% {more} nieuwe toewijzingen per maand dan in het afgelopen jaar (ook verlengingen){counts}.")
     if stretch != 1.0 and mean is not None:
         now, then = mean / looptijd.MONTH_DAYS, mean * stretch / looptijd.MONTH_DAYS
         word = "langer" if stretch > 1 else "korter"
