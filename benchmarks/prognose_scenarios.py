@@ -87,8 +87,9 @@ def evaluate(work: Path, code: Path, scenarios, with_settings: bool) -> dict:
         finally:
             con.close()
         kwargs = {"peildatum": sc.PEILDATUM}
-        if takes_settings and with_settings:
-            kwargs["tarieven"] = sc.tariefwijzigingen(name)
+        if takes_settings:
+            # The gemeente's settings from the warehouse, and in the tariff situation its change of 1 July.
+            kwargs["tarieven"] = sc.tariefwijzigingen(name if with_settings else "geen", getattr(inputs, "tarieven", None))
         start = time.process_time()
         bt = prognose.backtest(inputs.toewijzingen, inputs.declaraties, **kwargs)
         seconds = time.process_time() - start
@@ -113,7 +114,7 @@ def main() -> None:
     parser.add_argument("--before", type=Path, default=None, help="tweede checkout voor de kolom 'voor'")
     parser.add_argument("--work", type=Path, default=None, help="map voor de ruwe bestanden en warehouses (anders tijdelijk)")
     parser.add_argument("--json", action="store_true", help="alleen de uitkomst als JSON (voor --before)")
-    parser.add_argument("--no-settings", action="store_true", help="zonder opgegeven tariefwijziging (alleen wat declaraties laten zien)")
+    parser.add_argument("--no-settings", action="store_true", help="zonder de opgegeven wijziging van 1 juli (alleen wat declaraties laten zien)")
     args = parser.parse_args()
 
     os.environ.setdefault("POLARS_MAX_THREADS", "1")

@@ -168,8 +168,13 @@ def build(inputs_toml: Path, db: Path) -> Path:
     return db
 
 
-def tariefwijzigingen(scenario: str) -> pl.DataFrame | None:
-    """The tariff change a gemeente would have put in its settings for this situation (None: none)."""
-    if scenario != "tarief":
+def tariefwijzigingen(scenario: str, settings: pl.DataFrame | None = None) -> pl.DataFrame | None:
+    """The tariff changes the forecast is told of: the gemeente's settings from the warehouse
+    (`settings`, as prognose.load gives them) plus, in the tariff situation, the change of 1 July,
+    decided a month before. None when there are none."""
+    frames = [settings] if settings is not None else []
+    if scenario == "tarief":
+        frames.append(pl.DataFrame({"ingangsdatum": [TARIEF_VANAF], "indexatie": [TARIEF_STAP], "bekend_op": [TARIEF_BEKEND_OP]}))
+    if not frames:
         return None
-    return pl.DataFrame({"ingangsdatum": [TARIEF_VANAF], "indexatie": [TARIEF_STAP], "bekend_op": [TARIEF_BEKEND_OP]})
+    return pl.concat([f.select(pl.col("ingangsdatum").cast(pl.Date), pl.col("indexatie").cast(pl.Float64), pl.col("bekend_op").cast(pl.Date)) for f in frames])

@@ -39,7 +39,8 @@ def situations(raw, tmp_path_factory):
             inputs = prognose.load(con.cursor(), sc.PEILDATUM)
         finally:
             con.close()
-        bt = prognose.backtest(inputs.toewijzingen, inputs.declaraties, peildatum=sc.PEILDATUM, tarieven=sc.tariefwijzigingen(name))
+        tarieven = sc.tariefwijzigingen(name, inputs.tarieven)
+        bt = prognose.backtest(inputs.toewijzingen, inputs.declaraties, peildatum=sc.PEILDATUM, tarieven=tarieven)
         out[name] = (inputs, bt)
     return out
 
