@@ -40,11 +40,17 @@ if jaar == peil.year:
 r.section(f"{gemeente} in {jaar}", "Door de politie geregistreerde misdrijven en overlast (CBS/Politie), en meldingen openbare ruimte van de gemeente.")
 heel_jaar = {"jaar": jaar}
 eigen = r.engine.scope.wijken is not None  # internal figures cover the user's own wijken only
+dekking = r.engine.analysis("veiligheid.dekking", jaar)  # what the loaded politie files hold for the year
+per_inwoner = r.engine.available(per_1000)
 r.tiles(
     [
         Tile(misdrijven, where=heel_jaar, label=f"Geregistreerde misdrijven {jaar}"),
         Tile(per_1000, where=heel_jaar, note="Inwoners op 1 januari van hetzelfde jaar (cijfersoverzwolle.nl)."),
-        Tile(hic, where=heel_jaar, label="High-impact crimes", note="Woninginbraak (1.1.1), straatroof (1.4.6), overval (1.4.7) en geweld (1.4.1-1.4.5)."),
+        *(
+            [Tile(hic, where=heel_jaar, label="High-impact crimes", note="Woninginbraak (1.1.1), straatroof (1.4.6), overval (1.4.7) en geweld (1.4.1-1.4.5).")]
+            if dekking.soorten
+            else []
+        ),
         Tile(overlast, where=heel_jaar),
         Tile(meldingen, where=heel_jaar, label="Meldingen openbare ruimte" + (", uw wijken" if eigen else ""),
              note=f"Interne registratie van de gemeente (MOR); {r.page.area}."),  # fmt: skip
@@ -52,7 +58,7 @@ r.tiles(
              note="De termijn komt uit de instellingen van de gemeente (afhandeltermijn, werkdagen)."),  # fmt: skip
     ]
 )
-dekking = blocks_veiligheid.optelling(r, jaar)
+blocks_veiligheid.optelling(r, dekking)
 if dekking.soorten:
     r.prose("**High-impact crimes naar soort**")
     r.tiles(
@@ -69,13 +75,15 @@ else:
         f"De geladen politiecijfers voor {jaar} bevatten alleen het totaal van de misdrijven, niet de soorten: high-impact crimes en de "
         "uitsplitsing naar soort zijn er niet. Laad de tabel 47018NED met alle soorten misdrijf om ze te zien."
     )
-if r.engine.allowed(termijn) and r.engine.available(termijn):
+if r.engine.allowed(termijn) and r.engine.available(termijn) and r.engine.available(meldingen):
     r.text("Afhandeltermijn meldingen volgens de instellingen van de gemeente: **{t}**.", t=Fig(termijn))
 
 # --- per wijk and buurt -------------------------------------------------------------------------
 r.section(
-    f"Per {niveau}: misdrijven per 1.000 inwoners, {jaar}" + (f" · {soortnaam}" if soort else ""),
-    "Elke wijk of buurt naast de gemeente (index: gemeente = 100), met de toevalsmarge van elk cijfer.",
+    f"Per {niveau}: misdrijven{' per 1.000 inwoners' if per_inwoner else ''}, {jaar}" + (f" · {soortnaam}" if soort else ""),
+    "Elke wijk of buurt naast de gemeente (index: gemeente = 100), met de toevalsmarge van elk cijfer."
+    if per_inwoner
+    else "Aantallen per wijk of buurt: zonder bevolkingscijfers (cijfersoverzwolle.nl) is er geen cijfer per 1.000 inwoners.",
 )
 blocks_veiligheid.gebieden(r, "misdrijven", niveau, jaar, soort, title=f"Misdrijven per {niveau}, {jaar}" + (f", {soortnaam}" if soort else ""))
 

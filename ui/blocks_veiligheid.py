@@ -80,7 +80,10 @@ def gebieden(r: Report, metric: str, level: str, jaar: int, soort: str | None = 
         charts.show(chart, title, key=f"png-{r.key(title)}")
         notes = [maps.SCHEMATIC_NOTE if found[1] else "", _map_source(r)]
         if has_rate:
-            notes.append("Bleek met stippelrand: onbetrouwbaar cijfer (zie de tabel). De tooltip geeft het 95%-interval.")
+            notes.append(
+                "Bleek met stippelrand: onbetrouwbaar cijfer (zie de tabel). De kleur loopt tot het hoogste betrouwbare cijfer; wat daarboven ligt, "
+                "krijgt de donkerste kleur. De tooltip geeft het 95%-interval."
+            )
         else:
             notes.append("Aantallen: per 1.000 inwoners kan niet, want de bevolking per buurt is niet geladen.")
         st.caption(" ".join(n for n in notes if n))
@@ -144,6 +147,10 @@ def _choropleth(collection: dict, frame, level: str, has_rate: bool, label: str)
         f["properties"].update(rows.get(code, {"waarde": None, "naam": code, "getoond": fmt.MISSING, "aantal": fmt.MISSING, "inwoners": fmt.MISSING,
                                                "interval": fmt.MISSING, "index": fmt.MISSING, "betrouwbaar": "–", "onbetrouwbaar": False}))  # fmt: skip
     title = "Per 1.000 inwoners" if has_rate else label
+    # A buurt with a handful of inwoners can have a rate of thousands: the colours run up to the
+    # highest reliable rate, so the rest of the map is not washed out; higher ones get the darkest.
+    reliable = [row["per_1000"] for row in frame.iter_rows(named=True) if has_rate and row["per_1000"] is not None and not row["onbetrouwbaar"]]
+    scale = alt.Scale(scheme="blues", domain=[0, max(reliable)], clamp=True) if reliable else alt.Scale(scheme="blues")
     tooltip = [alt.Tooltip("properties.naam:N", title=level.capitalize()), alt.Tooltip("properties.getoond:N", title=title)]
     if has_rate:
         tooltip += [
@@ -159,7 +166,7 @@ def _choropleth(collection: dict, frame, level: str, has_rate: bool, label: str)
         .encode(
             color=alt.condition(
                 "datum.properties.waarde !== null",
-                alt.Color("properties.waarde:Q", title=title, scale=alt.Scale(scheme="blues"), legend=alt.Legend(orient="right", format=",.0f")),
+                alt.Color("properties.waarde:Q", title=title, scale=scale, legend=alt.Legend(orient="right", format=",.0f")),
                 alt.value("#D5DCE3"),
             ),
             fillOpacity=alt.condition("datum.properties.onbetrouwbaar", alt.value(0.35), alt.value(1.0)),
@@ -180,12 +187,12 @@ def _map_source(r: Report) -> str:
 # ---- what the totals hold -------------------------------------------------------------------------------
 
 
-def optelling(r: Report, jaar: int) -> "vg.Dekking":
+def optelling(r: Report, d: "vg.Dekking") -> None:
     """Say why the gemeente figure and the sum of the wijken or buurten differ (or why they are
-    equal), and return what the loaded politie files cover."""
-    d = r.engine.analysis("veiligheid.dekking", jaar)
+    equal), from what the loaded politie files cover (analysis veiligheid.dekking)."""
+    jaar = d.jaar
     if d.gemeente is None or d.buurten is None:
-        return d
+        return
     if not d.gepubliceerd:
         r.note(
             f"De geladen politiebestanden hebben voor {jaar} geen gemeentecijfer, alleen buurten: het totaal ({fmt.number(d.gemeente, 'aantal')}) en de "
@@ -198,7 +205,6 @@ def optelling(r: Report, jaar: int) -> "vg.Dekking":
             f"misdrijven in {jaar}; daarvan kon zij er {fmt.number(d.niet_geplaatst, 'aantal')} niet aan een buurt toewijzen (geen of een onvolledig "
             f"adres). De buurten tellen daarom op tot {fmt.number(d.buurten, 'aantal')}."
         )
-    return d
 
 
 # ---- seasonality ------------------------------------------------------------------------------------------
