@@ -423,6 +423,12 @@ def wijkprofiel(engine, scope: Scope, wijk: str, jaar: int) -> Profiel:
             except (Unavailable, InvalidQuery):
                 pass
 
+    if allowed("misdrijven"):
+        d = dekking(engine, scope, jaar)
+        if d.gemeente is not None and not d.gepubliceerd:
+            notities.append(f"Misdrijven: de geladen politiebestanden hebben voor {jaar} geen gemeentecijfer; het gemeentecijfer is de som van de buurten.")
+        elif d.niet_geplaatst:
+            notities.append(f"Misdrijven: het gemeentecijfer bevat {fmt.number(d.niet_geplaatst, 'aantal')} misdrijven die niet aan een buurt zijn toe te wijzen.")
     if scope.wijken is not None and any(x.groep in ("Openbare ruimte", "Jeugd") for x in regels):
         notities.append(
             "Meldingen en jeugdhulp zijn interne gegevens: u ziet ze alleen voor uw eigen wijken, dus zonder gemeentecijfer ernaast "

@@ -264,7 +264,7 @@ def wijkprofiel(r: Report, wijk: str, jaar: int) -> None:
     table.add(Column("Toelichting", "text", [x.opmerking or "" for x in p.regels]))
     r.show_table(table, height=38 + 35 * table.height)
     for note in p.notities:
-        r.note(note, icon=":material/lock:")
+        r.note(note, icon=":material/lock:" if "eigen wijken" in note else ":material/info:")
     if r.engine.scope.spec.disclosure_control and any(x.groep == "Jeugd" for x in p.regels):
         r.caption("Jeugdhulp gaat over personen: afgerond op vijftallen, 0-7 als 'geheim' (afscherming), op het scherm en in het wijkrapport.")
     trend, soorten = _profile_charts(p)
