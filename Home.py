@@ -5,7 +5,7 @@ import streamlit as st
 from ui import access, layout, router
 
 st.set_page_config(
-    page_title="Datakompas · Gemeente Zwolle",
+    page_title=layout.app_title(),
     page_icon=":material/explore:",
     layout="wide",
     initial_sidebar_state="expanded",
