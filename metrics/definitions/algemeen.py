@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from metrics.declarations import Aggregate, DimensionColumn, Filter, InYear, Join, Metric, RegionLevels, SemanticModel
+from metrics.declarations import Aggregate, Analysis, DimensionColumn, Filter, InYear, Join, Metric, RegionLevels, SemanticModel
 from metrics.definitions import ALL_ROLES
 
 OWNER = "Databrigade (Onderzoek en Statistiek)"
@@ -79,5 +79,18 @@ METRICS = (
         higher_is_better=None,
         disclosure="none",
         roles=ALL_ROLES,
+    ),
+)
+
+
+# Open data (metrics.open_data): the disclosure-controlled aggregates for data.overheid.nl, made by
+# the Databrigade on the data page; each figure computed as a role with disclosure control sees it.
+ANALYSES = (
+    Analysis(
+        name="algemeen.open_data",
+        label="Open data: aggregaten voor data.overheid.nl",
+        description="De gepubliceerde aggregaten (CSV) van de geladen open en geaggregeerd openbare bronnen, afgeschermd als voor het publiek.",
+        function="metrics.open_data:analysis",
+        roles=("databrigade",),
     ),
 )
