@@ -40,7 +40,7 @@ def build(warehouse: Warehouse) -> Build | None:
     return Build(r["build_id"], r["started"], r["seconds"], r["gemeente"], naam, r["peildatum"], bool(r["demo"]))
 
 
-DATASET_COLUMNS = ("key", "title", "description", "owner", "steward", "publisher", "licence", "refresh", "personal_data", "loaded_at", "rows", "files", "tables")
+DATASET_COLUMNS = ("key", "title", "description", "owner", "steward", "publisher", "licence", "refresh", "personal_data", "loaded_at", "rows", "files", "tables", "checksums")
 
 
 def datasets(warehouse: Warehouse) -> pl.DataFrame:
@@ -77,7 +77,7 @@ def builds(warehouse: Warehouse) -> pl.DataFrame:
     """The builds this warehouse remembers, newest first."""
     if "builds" not in warehouse.tables:
         return pl.DataFrame(schema={"build_id": pl.String, "started": pl.Datetime})
-    return run(warehouse, "SELECT build_id, started, seconds, gemeente, demo, peildatum FROM builds ORDER BY started DESC")
+    return run(warehouse, "SELECT build_id, started, seconds, gemeente, inputs, demo, peildatum FROM builds ORDER BY started DESC")
 
 
 # ---- freshness -------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ OWNER = "Databrigade (Onderzoek en Statistiek)"
 MODELS = (
     SemanticModel(
         name="bevolking",
-        description="Inwoners en woningen per buurt op 1 januari (cijfersoverzwolle.nl); wijk via de CBS-buurtindeling.",
+        description="Inwoners en woningen per buurt op 1 januari (cijferportaal van de gemeente); wijk via de CBS-buurtindeling.",
         table="bevolking",
         alias="b",
         joins=(Join(table="buurten", alias="bu", on=(("bu.buurt_code", "b.buurt_code"),)),),
@@ -38,7 +38,7 @@ def _population(name: str, column: str, label: str, what: str) -> Metric:
         name=name,
         label=label,
         description=(
-            f"Aantal {what} op 1 januari van het jaar, opgeteld over de buurten (cijfersoverzwolle.nl). "
+            f"Aantal {what} op 1 januari van het jaar, opgeteld over de buurten (cijferportaal van de gemeente). "
             "Een stand, geen stroom: zonder gekozen jaar geldt het laatste jaar."
         ),
         unit="inwoners" if column.startswith("b.inwoners") else "woningen",
