@@ -130,12 +130,14 @@ class Headline:
 
 def headline(engine: ScopedEngine, metric: str | Metric, *, years: int = 8, today: dt.date | None = None) -> Headline | None:
     """The figure of a use case: its latest period, the change against last year, the yearly trend.
-    None when the role may not see it or its data is not loaded."""
+    None when the role may not see it, its data is not loaded, or no year has a figure."""
     m = registry.get(metric)
     if not engine.allowed(m) or not engine.available(m):
         return None
     try:
         p = period(engine, m)
+        if p is None and "jaar" in m.dimensions:
+            return None  # loaded, but no year has a figure (e.g. only buurt rows without a gemeente total)
         where = p.where if p else {}
         row = engine.query(m, where=where, compare=["vorig_jaar"] if p else []).row(0, named=True)
         trend = engine.query(m, by=["jaar"]) if p else None

@@ -52,6 +52,6 @@ def test_kompas_without_population_data_says_so(tmp_path, monkeypatch):
     at = open_page("")
     assert not at.exception
     assert "niet beschikbaar" in texts(at)
-    # No inwoners tiles; the use cases whose data is there still get their headline.
+    # No inwoners tiles; a headline whose data has no gemeente figure (buurt rows only) says so, never "0".
     assert [m.label for m in at.metric if m.label.startswith(("Inwoners", "Woningen"))] == []
-    assert any(m.label.startswith("Geregistreerde misdrijven") for m in at.metric)
+    assert "Er zijn (nog) geen cijfers voor 'Geregistreerde misdrijven'" in texts(at)

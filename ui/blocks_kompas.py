@@ -11,6 +11,7 @@ from pathlib import Path
 import streamlit as st
 
 from metrics import format as fmt
+from metrics import registry
 from metrics import signals as sig
 from metrics.manifest import MANIFEST, PageSpec
 from ui import router
@@ -50,7 +51,7 @@ def _headline(r: Report, spec: PageSpec) -> None:
     m = spec.headline
     h = sig.headline(r.engine, m)
     if h is None:
-        st.info(r.why_not(m) or f"'{m}' is hier niet te tonen.", icon=":material/info:")
+        st.info(r.why_not(m) or f"Er zijn (nog) geen cijfers voor '{registry.get(m).label}' in deze gegevens.", icon=":material/info:")
         return
     percent = h.metric.format in ("procent", "percentage")
     delta = None if h.change is None else (fmt.points(h.change) if percent else fmt.change(h.change))
