@@ -270,7 +270,17 @@ def upload(r: Report, sets: pl.DataFrame) -> None:
         _rebuild(r, state, db)
 
 
+def _problem_line(p: dict) -> str:
+    where = Path(p["file"]).name + (f", regel {p['line']}" if p.get("line") is not None else "")
+    text = f"{where}" + (f", kolom '{p['column']}'" if p.get("column") else "") + f": {p['message']}"
+    if p.get("value") is not None:
+        text += f" (gevonden: '{p['value']}')"
+    return text + (f"; verwacht: {p['expected']}" if p.get("expected") else "")
+
+
 def _problems_table(r: Report, problems: list[dict], name: str) -> None:
+    # The first problems as text too: readable without the table widget (screen readers, copy and paste).
+    st.markdown("\n".join(f"- {_problem_line(p)}" for p in problems[:10]) + (f"\n\n*En nog {len(problems) - 10}; zie de tabel.*" if len(problems) > 10 else ""))
     t = Table(name)
     t.add(Column("Bestand", "text", [Path(p["file"]).name for p in problems]))
     t.add(Column("Regel", "number", [p["line"] for p in problems], "aantal"))

@@ -37,7 +37,7 @@ FILTERS: dict[str, tuple[str, ...]] = {
     ),
     "ruimte": ("", "?jaar=2024", "?jaar=2022"),
     "veiligheid": ("", "?jaar=2023", "?jaar=2022"),
-    "data": ("",),
+    "data": ("", "?tab=Kwaliteit", "?tab=Metrics+en+herkomst", "?tab=Rollen", "?tab=Open+data"),
 }
 PAGE_TIMEOUT_MS = 120_000
 
