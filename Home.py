@@ -8,7 +8,7 @@ st.set_page_config(
     page_title=layout.app_title(),
     page_icon=":material/explore:",
     layout="wide",
-    initial_sidebar_state="expanded",
+    initial_sidebar_state="auto",  # expanded on a desktop, folded away on a phone (it would cover the page)
 )
 
 try:
