@@ -116,16 +116,20 @@ def history(r: Report) -> None:
     cols = st.columns(2)
     for i, ((dataset, table, name), part) in enumerate(changed[:12]):
         title = f"{dataset} · {table} · {name}"
+        # One point per build, in build order (builds can be minutes apart: a time axis would crowd them);
+        # the status of each build is in the tooltip and in the title's last status.
         rows = [
-            {"x": t.isoformat(), "x_tekst": f"{fmt.date(t.date())} {t:%H:%M}", "reeks": STATUS.get(s, s), "y": v, "waarde": v, "tekst": f"{o} ({STATUS.get(s, s)})"}
-            for t, s, v, o in zip(part["started"].to_list(), part["status"].to_list(), part["value"].to_list(), part["observed"].to_list())
+            {"x": f"{n}. {fmt.date(t.date())} {t:%H:%M}", "x_tekst": f"build {n}, {fmt.date(t.date())} {t:%H:%M}", "reeks": "gevonden", "y": v, "waarde": v,
+             "tekst": f"{o} ({STATUS.get(s, s)})"}
+            for n, (t, s, v, o) in enumerate(zip(part["started"].to_list(), part["status"].to_list(), part["value"].to_list(), part["observed"].to_list()), 1)
             if v is not None
-        ]
+        ]  # fmt: skip
         if not rows:
             continue
-        series = list(dict.fromkeys(x["reeks"] for x in rows))
+        statuses = " → ".join(STATUS.get(x, x) for x in dict.fromkeys(part["status"].to_list()))
         with cols[i % 2]:
-            chart = charts.lines(rows, x="x", x_type="T", x_title=None, y_title="Gevonden", axis=",.4~f", series=series, height=180).properties(title=title)
+            chart = charts.lines(rows, x="x", x_type="O", x_title="Build", y_title="Gevonden", axis=",.4~f", series=["gevonden"], height=180)
+            chart = chart.properties(title=f"{title} ({statuses})")
             charts.show(chart, title, key=f"png-hist-{i}")
     if len(changed) > 12:
         st.caption(f"En nog {len(changed) - 12} veranderde controle(s); zie de tabel hierboven.")
