@@ -42,7 +42,7 @@ FILTERS: dict[str, tuple[str, ...]] = {
         "?wijk=Wijk+13+Assendorp&soort=Diefstal%2Finbraak+woning",
         "?jaar=2023&wijk=Wijk+22+Stadshagen&niveau=Buurten",
     ),
-    "data": ("",),
+    "data": ("", "?tab=Kwaliteit", "?tab=Metrics+en+herkomst", "?tab=Rollen", "?tab=Open+data"),
 }
 PAGE_TIMEOUT_MS = 120_000
 
