@@ -7,10 +7,10 @@ import streamlit as st
 from ui import access, audit, layout, router
 
 st.set_page_config(
-    page_title="Datakompas · Gemeente Zwolle",
+    page_title=layout.app_title(),
     page_icon=":material/explore:",
     layout="wide",
-    initial_sidebar_state="expanded",
+    initial_sidebar_state="auto",  # expanded on a desktop, folded away on a phone (it would cover the page)
 )
 
 if access.hosted():

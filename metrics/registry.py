@@ -68,6 +68,12 @@ def validate(models: Iterable[SemanticModel], metrics: Iterable[Metric], dimensi
         by_metric[mt.name] = mt
 
     for mt in by_metric.values():
+        if mt.norm is not None and mt.norm.setting is not None:
+            setting = by_metric.get(mt.norm.setting)
+            if setting is None:
+                problems.append(f"metric {mt.name}: norm uit onbekende metric {mt.norm.setting!r}")
+            elif set(mt.roles) - set(setting.roles):
+                problems.append(f"metric {mt.name}: niet elke rol mag de norm {setting.name} zien")
         if mt.population is not None and (mt.population not in by_metric or by_metric[mt.population].disclosure != "none"):
             problems.append(f"metric {mt.name}: bevolking {mt.population!r} is geen openbare metric")
         unknown = [d for d in mt.dimensions if d not in dimensions]
@@ -96,7 +102,7 @@ def _check_aggregate(mt: Metric, agg: Aggregate, models: dict[str, SemanticModel
     out = []
     tables = model.tables_by_alias()
     texts = [agg.column] if agg.column else []
-    texts += [f.column for f in agg.filters]
+    texts += [f.column for f in agg.filters] + [f.other for f in agg.filters if f.other]
     texts += time_expressions(agg.time) if agg.time else []
     for text in texts:
         for alias, column in parse_expr(text).refs:
@@ -204,7 +210,7 @@ def required_tables(metric: str | Metric) -> tuple[str, ...]:
     e = mt.expression
     if isinstance(e, Aggregate):
         model = MODELS[e.model]
-        texts = ([e.column] if e.column else []) + [f.column for f in e.filters]
+        texts = ([e.column] if e.column else []) + [f.column for f in e.filters] + [f.other for f in e.filters if f.other]
         if mt.disclosure != "none":
             texts += [x for x in (model.person, model.record) if x]
         aliases = {a for t in texts for a in parse_expr(t).aliases}

@@ -24,6 +24,7 @@ VIEWS: tuple[tuple[str, dict[str, str]], ...] = (
     ("jeugd", {"tab": "Per aanbieder"}),
     ("jeugd", {"tab": "Per verwijzer"}),
     ("jeugd", {"soort": "jeugd-GGZ", "jaar": "2025", "tm": "december"}),
+    ("veiligheid", {}),
 )
 ROLES = ("databrigade", "sociaal_domein", "ruimte", "wijkmanager", "gast")
 _NUMBER = re.compile(r"\d")

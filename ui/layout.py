@@ -57,9 +57,28 @@ def logout(user: User | None = None) -> None:
     st.logout()
 
 
+def gemeente_naam() -> str | None:
+    """The name of the gemeente the warehouse was built for; None without a (readable) warehouse."""
+    try:
+        b = meta.build(warehouse.get())
+    except Exception:  # no warehouse yet, or one being replaced: the title simply says less
+        return None
+    return b.gemeente_naam if b else None
+
+
+def app_title() -> str:
+    """The browser tab's title: the app and the gemeente of the build, never a fixed name."""
+    naam = gemeente_naam()
+    return f"Datakompas · Gemeente {naam}" if naam else "Datakompas"
+
+
 def login_screen() -> None:
     st.title("Datakompas")
-    st.markdown("De analyse-app van de **Databrigade van Gemeente Zwolle**. Log in met uw gemeente-account om de pagina's te zien die bij uw rol horen.")
+    naam = gemeente_naam()
+    st.markdown(
+        f"De analyse-app van de **Databrigade{' van Gemeente ' + md_text(naam) if naam else ''}**. "
+        "Log in met uw gemeente-account om de pagina's te zien die bij uw rol horen."
+    )
     st.button("Inloggen", type="primary", icon=":material/login:", on_click=st.login)
 
 

@@ -408,7 +408,7 @@ class Report:
         for r in rows:
             r["y"] = r["waarde"] / factor
         rule = None
-        if norm and main.norm is not None:
+        if norm and main.norm is not None and main.norm.on == "waarde" and main.norm.value is not None:
             rule = {"y": main.norm.value / factor, "tekst": main.norm.label}
         chart = charts.lines(
             rows, x="x", x_type="O" if by == "jaar" else "T", x_title=None, y_title=charts._title(main.unit.capitalize(), unit), axis=axis,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from metrics.declarations import Aggregate, DimensionColumn, Filter, InYear, Metric, OnDate, SemanticModel
+from metrics.declarations import Aggregate, Derived, DimensionColumn, Filter, InYear, Metric, Norm, OnDate, Ratio, SemanticModel
 from metrics.definitions import ALL_ROLES, STAFF
 
 OWNER = "Wonen en Ruimtelijke Ordening"
@@ -28,6 +28,12 @@ MODELS = (
             DimensionColumn(dimension="planperiode", column="pl.periode"),
         ),
         gemeente="pl.gemeente_code",
+    ),
+    SemanticModel(
+        name="instellingen_wonen",
+        description="De woningbouwdoelen en normen uit het instellingenbestand van de gemeente (één rij).",
+        table="instellingen_wonen",
+        alias="iw",
     ),
     SemanticModel(
         name="projecten",
@@ -160,5 +166,82 @@ METRICS = (
         higher_is_better=True,
         disclosure="none",
         roles=STAFF,
+    ),
+)
+
+
+def _setting(name: str, label: str, description: str, column: str, unit: str, fmt: str) -> Metric:
+    return Metric(
+        name=name,
+        label=label,
+        description=description,
+        unit=unit,
+        format=fmt,
+        owner=OWNER,
+        domain="wonen",
+        time_grain="geen",
+        dimensions=(),
+        expression=Aggregate(kind="sum", model="instellingen_wonen", column=column),
+        higher_is_better=None,
+        disclosure="none",
+        roles=ALL_ROLES,
+    )
+
+
+METRICS += (
+    _setting(
+        "woningbouwdoel",
+        "Woningbouwdoel",
+        "Het aantal woningen dat de gemeente zich ten doel stelt over de doelperiode, uit het instellingenbestand van de gemeente "
+        "(met de bron erbij). Leeg als de gemeente geen doel heeft vastgelegd.",
+        "iw.woningbouwdoel",
+        "woningen",
+        "aantal",
+    ),
+    _setting(
+        "plancapaciteit_norm",
+        "Norm plancapaciteit",
+        "De minimale plancapaciteit als deel van de resterende woningbouwopgave, uit het instellingenbestand van de gemeente: de "
+        "stelregel van ABF Research (Inventarisatie plancapaciteit, november 2020) is 130%, om uitval en vertraging van plannen op te vangen.",
+        "iw.plancapaciteit_norm",
+        "% van de resterende opgave",
+        "procent",
+    ),
+    Metric(
+        name="woningbouwopgave_rest",
+        label="Resterende woningbouwopgave",
+        description=(
+            "Het woningbouwdoel van de gemeente min de nieuwbouw die CBS telt in de jaren van de doelperiode tot nu toe "
+            "(81955NED); nooit minder dan 0. Leeg als de gemeente geen doel heeft vastgelegd."
+        ),
+        unit="woningen",
+        format="aantal",
+        owner=OWNER,
+        domain="wonen",
+        time_grain="geen",
+        dimensions=(),
+        expression=Derived(function="metrics.woningbouw:resterende_opgave", inputs=("woningbouwdoel", "nieuwbouw"), sources=("instellingen_wonen", "woningvoorraad")),
+        higher_is_better=None,
+        disclosure="none",
+        roles=ALL_ROLES,
+    ),
+    Metric(
+        name="plancapaciteit_dekking",
+        label="Plancapaciteit tegen de opgave",
+        description=(
+            "Plancapaciteit (hard en zacht, alle planperioden) gedeeld door de resterende woningbouwopgave. Onder de norm uit het "
+            "instellingenbestand (stelregel 130%) is er te weinig in de plannen om uitval en vertraging op te vangen."
+        ),
+        unit="% van de resterende opgave",
+        format="procent",
+        owner=OWNER,
+        domain="wonen",
+        time_grain="geen",
+        dimensions=(),
+        expression=Ratio(numerator="plancapaciteit", denominator="woningbouwopgave_rest"),
+        higher_is_better=True,
+        norm=Norm(setting="plancapaciteit_norm", label="plancapaciteit minstens de norm van de gemeente (stelregel 130%) van de resterende opgave", direction="min"),
+        disclosure="none",
+        roles=ALL_ROLES,
     ),
 )

@@ -36,8 +36,13 @@ FILTERS: dict[str, tuple[str, ...]] = {
         "?tm=juni&tab=Per+taakveld+%28Iv3%29",
     ),
     "ruimte": ("", "?jaar=2024", "?jaar=2022"),
-    "veiligheid": ("", "?jaar=2023", "?jaar=2022"),
-    "data": ("",),
+    "veiligheid": (
+        "",
+        "?jaar=2024&niveau=Buurten",
+        "?wijk=Wijk+13+Assendorp&soort=Diefstal%2Finbraak+woning",
+        "?jaar=2023&wijk=Wijk+22+Stadshagen&niveau=Buurten",
+    ),
+    "data": ("", "?tab=Kwaliteit", "?tab=Metrics+en+herkomst", "?tab=Rollen", "?tab=Open+data"),
 }
 PAGE_TIMEOUT_MS = 120_000
 
