@@ -373,7 +373,7 @@ class Report:
         if description:
             st.caption(description)
         if table is not None:
-            with st.expander(f"Tabel bij '{name}'"):
+            with st.expander(f"Tabel bij '{selection.md_text(name)}'"):  # a chart title may hold a name from the data
                 self.show_table(table)
 
     def trend(self, figs: Sequence[Fig], *, by: str = "jaar", title: str, norm: bool = True, years: Sequence[int] | None = None,
