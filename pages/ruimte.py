@@ -65,20 +65,21 @@ else:
         + (f"Doel: {fmt.value(woningbouwdoel, r.row(Fig(woningbouwdoel, where={}))['waarde'])} woningen in {van} t/m {tot}." if doel else ""),
     )
     if doel:
-        gebouwd_label = f"Nieuwbouw {van} t/m {jaar}" if jaar >= van else f"Nieuwbouw sinds {van}"
+        gebouwd_label = f"Gebouwd {van}–{jaar}" if jaar > van else f"Gebouwd in {van}" if jaar == van else f"Gebouwd sinds {van}"
         opgave_tiles = [
             Tile(
                 cumulatief,
                 compare=None,
                 label=gebouwd_label,
-                change_text=lambda row: None if row["verschil"] is None else f"{signed(row['verschil'])} t.o.v. het doelpad ({fmt.number(row['doelpad'], 'aantal')})",
-                note=f"CBS-nieuwbouw opgeteld vanaf {van}; het doelpad verdeelt het doel gelijk over {van} t/m {tot}.",
+                change_text=lambda row: None if row["verschil"] is None else signed(row["verschil"]),
+                delta_description="t.o.v. het doelpad",
+                note=f"CBS-nieuwbouw opgeteld vanaf {van}, tegen het doelpad: het doel gelijk verdeeld over {van} t/m {tot}.",
             ),
             Tile(
                 resterend,
                 compare=None,
-                label=f"Resterende opgave {jaar + 1} t/m {tot}" if jaar < tot else "Resterende opgave",
-                note=f"Het doel min de nieuwbouw {van} t/m {jaar}.",
+                label=f"Nog te bouwen t/m {tot}",
+                note=f"De resterende opgave: het doel min de nieuwbouw {van} t/m {jaar}.",
             ),
         ]
     else:
@@ -89,23 +90,24 @@ else:
     r.tiles(
         [
             Tile(nieuwbouw, label=f"Nieuwbouw {jaar}", note=f"Nieuwgebouwde woningen volgens CBS; verschil met {jaar - 1}."),
-            Tile(voorraad, label=f"Woningvoorraad eind {jaar}", note=f"Eindstand 31 december {jaar} (CBS); verschil met eind {jaar - 1}."),
+            Tile(voorraad, label=f"Voorraad eind {jaar}", note=f"Eindstand 31 december {jaar} (CBS); verschil met eind {jaar - 1}."),
             *opgave_tiles,
         ],
         columns=4,
     )
 r.tiles(
     [
-        Tile(plancapaciteit, compare=None, label="Plancapaciteit (hard + zacht)", note="Alle plannen samen, ook van onbekende hardheid; stand van de provinciale monitor."),
-        Tile(plan_hard, compare=None, label="Hard"),
-        Tile(plan_zacht, compare=None, label="Zacht"),
+        Tile(plancapaciteit, compare=None, label="Plancapaciteit", note="Harde en zachte plannen samen (en plannen van onbekende hardheid); stand van de provinciale monitor."),
+        Tile(plan_hard, compare=None, label="Harde plancapaciteit", note="Plannen met een vastgesteld ruimtelijk besluit."),
+        Tile(plan_zacht, compare=None, label="Zachte plancapaciteit", note="Plannen zonder vastgesteld ruimtelijk besluit."),
         Tile(
             dekking,
             compare=None,
-            label="Plancapaciteit / resterende opgave",
+            label="Plancapaciteit / opgave",
             where={"jaar": jaar} if jaar else {},
-            change_text=lambda row: None if row["verschil_norm"] is None else f"{fmt.points(row['verschil_norm'])} t.o.v. de norm ({fmt.number(row['norm'], 'procent')})",
-            note="Plancapaciteit gedeeld door de resterende opgave; de norm komt uit de instellingen.",
+            change_text=lambda row: None if row["verschil_norm"] is None else fmt.points(row["verschil_norm"]).replace(" procentpunt", " pp"),
+            delta_description=f"t.o.v. de norm ({fmt.value(norm, r.row(Fig(norm, where={}))['waarde'])})",
+            note="Plancapaciteit gedeeld door de resterende opgave (nog te bouwen); de norm komt uit de instellingen van de gemeente.",
         )
         if doel
         else Tile(na_uitval, compare=None, label="Plancapaciteit na planuitval", note="Na de verwachte planuitval uit de (standaard)instellingen."),
@@ -228,34 +230,26 @@ if not r.missing(pijplijn):
                 te_laat,
                 compare=None,
                 where=sel.where(te_laat),
-                label="Projecten over hun geplande oplevering",
-                note=f"Nog niet opgeleverd, geplande oplevering voor {fmt.date(r.engine.info.peildatum)}.",
+                label="Projecten te laat",
+                note=f"Nog niet opgeleverd, terwijl de geplande oplevering voor de peildatum ({fmt.date(r.engine.info.peildatum)}) ligt.",
             ),
             Tile(
                 vertraging,
                 compare=None,
                 where=sel.where(vertraging, jaar=None),
-                label="Gemiddelde vertraging bij oplevering (maanden)",
-                note="Opgeleverde projecten: werkelijke min geplande oplevering, gewogen naar woningen.",
+                label="Vertraging oplevering (mnd)",
+                note="Opgeleverde projecten: gemiddeld aantal maanden tussen geplande en werkelijke oplevering, gewogen naar woningen.",
             ),
         ],
         columns=4,
     )
     left, right = r.columns(2)
     with left:
-        r.bars(
-            Fig(projecten_woningen, where=proj), "projectstatus", order="declared", title="Woningen per projectstatus",
-            description="Van idee tot opgeleverd; opgeleverd: alle opgeleverde projecten in de lijst.",
-        )  # fmt: skip
+        blocks_ruimte.trechter(r, proj, title="Van idee tot opgeleverd: woningen per projectstatus")
     with right:
         blocks_ruimte.pijplijn_per_wijk(r, proj, title="Woningen in projecten per wijk, naar status")
-    r.table(
-        "projectstatus",
-        [Col(projecten, where=proj), Col(projecten_woningen, where=proj, compare=("aandeel",))],
-        name="Projecten en woningen per status",
-    )
-    r.stacked(Fig(pijplijn, where=sel.where(pijplijn, jaar=None)), x="jaar", colour="projectstatus", title="Geplande oplevering per jaar (pijplijn)", height=320,
-              description="Woningen in projecten die nog niet zijn opgeleverd, naar het jaar van de geplande oplevering.")  # fmt: skip
+    per_jaar = r.row(Fig(doelpad, where={}))["per_jaar"] if doel else None
+    blocks_ruimte.opleveringen_per_jaar(r, sel.where(pijplijn, jaar=None), per_jaar, title="De pijplijn naar jaar van geplande oplevering")
 
     r.section("Segmenten tegen de beleidsmix", "Welk deel van de woningen in de pijplijn (en van wat er is opgeleverd) in elke categorie van de beleidsmix valt.")
     if sel.codes("segment"):
@@ -334,9 +328,9 @@ if stand_w is not None:
     wat = ", ".join(n for d, names in sel.labels if d == "wijk" for n in names) or gemeente
     left, right = r.columns(2)
     with left:
-        r.trend([Fig(stand_w, where=trend_where)], by="jaar", title=f"Woningen op 1 januari · {wat}")
+        r.trend([Fig(groei_w, where=trend_where)], by="jaar", title=f"Woningen erbij sinds 1 januari {basis} · {wat}")
     with right:
-        r.trend([Fig(stand_i, where=trend_where)], by="jaar", title=f"Inwoners op 1 januari · {wat}")
+        r.trend([Fig(groei_i, where=trend_where)], by="jaar", title=f"Inwoners erbij sinds 1 januari {basis} · {wat}")
 
 # --- settings -----------------------------------------------------------------------------------------
 r.section("Instellingen en aannames", "De doelen, normen en aannames achter deze pagina, met hun bron.")

@@ -94,7 +94,7 @@ def plancapaciteit(r: Report, jaar: int | None, *, title: str) -> None:
     after = r.ask(Fig("plancapaciteit_na_uitval", where={}), ["hardheid"])
     need = r.row(Fig("resterende_opgave", where={"jaar": jaar} if jaar else {}))
     norm = r.row(Fig("plancapaciteit_nodig", where={"jaar": jaar} if jaar else {}))
-    hard_labels = {h: lb for h, lb in zip(plan["hardheid"].to_list(), plan["hardheid_label"].to_list())}
+    hard_labels = {"hard": "Hard", "zacht": "Zacht", "onbekend": "Onbekende hardheid"}
     bars: list[tuple[str, str, float | None]] = []
     if need["waarde"] is not None:
         bars.append((f"Resterende opgave na {jaar}", "Resterende opgave", need["waarde"]))
@@ -110,7 +110,7 @@ def plancapaciteit(r: Report, jaar: int | None, *, title: str) -> None:
         return
     groups = list(dict.fromkeys(g for g, _, _ in bars))
     parts = list(dict.fromkeys(p for _, p, _ in bars))
-    palette = {"Resterende opgave": charts.MUTED, "Nodig volgens de norm": "#5A6B7B", "hard": charts.PALETTE[0], "zacht": charts.PALETTE[5], "onbekend": "#C9D6E3"}
+    palette = {"Resterende opgave": charts.MUTED, "Nodig volgens de norm": "#5A6B7B", "Hard": charts.PALETTE[0], "Zacht": charts.PALETTE[5], "Onbekende hardheid": "#C9D6E3"}
     rows = [{"groep": g, "deel": p, "x": v, "tekst": fmt.number(v, "aantal"), "volgorde": parts.index(p)} for g, p, v in bars]
     totals = {}
     for g, _, v in bars:
@@ -122,7 +122,13 @@ def plancapaciteit(r: Report, jaar: int | None, *, title: str) -> None:
         .encode(
             x=alt.X("x:Q", title="Woningen", axis=alt.Axis(format=",.0f"), stack="zero"),
             y=y,
-            color=alt.Color("deel:N", title=None, sort=parts, scale=alt.Scale(domain=parts, range=[palette.get(p, charts.PALETTE[3]) for p in parts]), legend=alt.Legend(orient="top")),
+            color=alt.Color(
+                "deel:N",
+                title=None,
+                sort=parts,
+                scale=alt.Scale(domain=parts, range=[palette.get(p, charts.PALETTE[3]) for p in parts]),
+                legend=alt.Legend(orient="top", values=[p for p in parts if p in hard_labels.values()]),
+            ),
             order=alt.Order("volgorde:Q"),
             tooltip=[alt.Tooltip("groep:N", title="Wat"), alt.Tooltip("deel:N", title="Deel"), alt.Tooltip("tekst:N", title="Woningen")],
         )
@@ -138,6 +144,98 @@ def plancapaciteit(r: Report, jaar: int | None, *, title: str) -> None:
     table.add(Column("Deel", "text", [p for _, p, _ in bars]))
     table.add(Column("Woningen", "number", [v for _, _, v in bars], "aantal"))
     r.chart(chart, title, table)
+
+
+def trechter(r: Report, where: dict, *, title: str) -> None:
+    """The status funnel: woningen and projects per status, from idee to opgeleverd."""
+    if r.missing("projecten_woningen"):
+        return
+    statuses = list(STATUS_KLEUR)
+    woningen = r.ask(Fig("projecten_woningen", where=where, compare=("aandeel",)), ["projectstatus"])
+    projecten = r.ask(Fig("projecten", where=where), ["projectstatus"])
+    n = dict(zip(projecten["projectstatus"].to_list(), projecten["waarde"].to_list()))
+    w = dict(zip(woningen["projectstatus"].to_list(), woningen["waarde"].to_list()))
+    share = dict(zip(woningen["projectstatus"].to_list(), woningen["aandeel"].to_list()))
+    rows = [
+        {
+            "status": s,
+            "x": w[s],
+            "tekst": fmt.number(w[s], "aantal"),
+            "projecten": fmt.number(n.get(s) or 0, "aantal"),
+            "aandeel": fmt.number(share[s], "procent") if share.get(s) is not None else fmt.MISSING,
+        }
+        for s in statuses
+        if w.get(s)
+    ]
+    if not rows:
+        r.note("Geen projecten in deze selectie.")
+        return
+    max_x = max(row["x"] for row in rows)
+    # Room on the right for the label with the number of woningen.
+    x = alt.X("x:Q", title="Woningen", axis=alt.Axis(format=",.0f"), scale=alt.Scale(domain=[0, max_x * 1.25]))
+    y = alt.Y("status:N", title=None, sort=statuses, axis=alt.Axis(labelLimit=200, labelFontSize=13))
+    tooltip = [
+        alt.Tooltip("status:N", title="Status"),
+        alt.Tooltip("tekst:N", title="Woningen"),
+        alt.Tooltip("projecten:N", title="Projecten"),
+        alt.Tooltip("aandeel:N", title="Aandeel van de woningen"),
+    ]
+    bars = (
+        alt.Chart(alt.Data(values=rows))
+        .mark_bar(height=30)
+        .encode(x=x, y=y, color=alt.Color("status:N", scale=alt.Scale(domain=statuses, range=[STATUS_KLEUR[s] for s in statuses]), legend=None), tooltip=tooltip)
+    )
+    labels = alt.Chart(alt.Data(values=rows)).mark_text(align="left", dx=4, fontSize=12, color="#1F2933").encode(x=x, y=y, text="tekst:N", tooltip=tooltip)
+    chart = alt.layer(bars, labels).properties(height=52 * len(rows) + 50, title=title)
+    table = Table(title)
+    shown = [s for s in statuses if s in w or s in n]
+    table.add(Column("Projectstatus", "text", shown))
+    table.add(Column("Projecten", "number", [n.get(s) for s in shown], "aantal"))
+    table.add(Column("Woningen", "number", [w.get(s) for s in shown], "aantal"))
+    table.add(Column("Aandeel van de woningen", "number", [share.get(s) for s in shown], "procent"))
+    r.chart(chart, title, table, description="Van idee tot opgeleverd. Opgeleverd: alle opgeleverde projecten in de lijst; de pijplijn is zacht, hard en in aanbouw.")
+
+
+def opleveringen_per_jaar(r: Report, where: dict, doel_per_jaar: float | None, *, title: str) -> None:
+    """The pipeline by planned opleverjaar, stacked by status (in aanbouw at the bottom), with the
+    yearly target as a dashed rule when the gemeente has one."""
+    if r.missing("woningen_pijplijn"):
+        return
+    statuses = ["in aanbouw", "hard", "zacht"]
+    frame = r.ask(Fig("woningen_pijplijn", where=where), ["jaar", "projectstatus"])
+    rows = [
+        {"x": str(j), "status": s, "y": v, "tekst": fmt.number(v, "aantal"), "volgorde": statuses.index(s)}
+        for j, s, v in zip(frame["jaar"].to_list(), frame["projectstatus"].to_list(), frame["waarde"].to_list())
+        if v and j is not None and s in statuses
+    ]
+    if not rows:
+        r.note("Geen projecten in de pijplijn voor deze selectie.")
+        return
+    x = alt.X("x:O", title=None, axis=alt.Axis(labelAngle=0))
+    layers = [
+        alt.Chart(alt.Data(values=rows))
+        .mark_bar()
+        .encode(
+            x=x,
+            y=alt.Y("y:Q", title="Woningen (geplande oplevering)", axis=alt.Axis(format=",.0f")),
+            color=alt.Color("status:N", title=None, sort=statuses, scale=alt.Scale(domain=statuses, range=[STATUS_KLEUR[s] for s in statuses]), legend=alt.Legend(orient="top")),
+            order=alt.Order("volgorde:Q"),
+            tooltip=[alt.Tooltip("x:O", title="Geplande oplevering"), alt.Tooltip("status:N", title="Status"), alt.Tooltip("tekst:N", title="Woningen")],
+        )
+    ]
+    note = "Woningen in projecten die nog niet zijn opgeleverd (zacht, hard, in aanbouw), naar het jaar van de geplande oplevering."
+    if doel_per_jaar:
+        rule = {"y": doel_per_jaar, "tekst": f"Doel: {fmt.number(doel_per_jaar, 'aantal')} per jaar"}
+        layers.append(alt.Chart(alt.Data(values=[rule])).mark_rule(color=charts.WARN, strokeDash=[4, 3]).encode(y="y:Q", tooltip=[alt.Tooltip("tekst:N", title="Woningbouwdoel")]))
+        note += f" Stippellijn: het woningbouwdoel per jaar ({fmt.number(doel_per_jaar, 'aantal')})."
+    chart = alt.layer(*layers).properties(height=320, title=title)
+    years = sorted({row["x"] for row in rows})
+    lookup = {(row["x"], row["status"]): row["y"] for row in rows}
+    table = Table(title)
+    table.add(Column("Jaar", "text", years))
+    for s in statuses:
+        table.add(Column(f"Woningen {s}", "number", [lookup.get((j, s)) for j in years], "aantal"))
+    r.chart(chart, title, table, description=note)
 
 
 def pijplijn_per_wijk(r: Report, where: dict, *, title: str) -> None:
@@ -195,7 +293,7 @@ def beleidsmix(r: Report, inst: Instellingen, pijplijn: Fig, opgeleverd: Fig, *,
     share_done = dict(zip(done["beleidsmix"].to_list(), done["aandeel"].to_list()))
     doelen = list(inst.doelen) + ([None] if None in share_pipe or None in share_done else [])
     segmenten = dict(inst.mix)
-    names = {d: (f"{d} ({', '.join(segmenten[d])})" if d is not None else ONBEKEND_MIX) for d in doelen}
+    names = {d: (d[0].upper() + d[1:] if d is not None else ONBEKEND_MIX) for d in doelen}
     bronnen = ("Beleidsmix", "Pijplijn", opgeleverd_label)
     points = []
     for d in doelen:
@@ -205,7 +303,10 @@ def beleidsmix(r: Report, inst: Instellingen, pijplijn: Fig, opgeleverd: Fig, *,
     if not points:
         r.note("Geen projecten in deze selectie om met de beleidsmix te vergelijken.")
         return
-    r.dots(points, title=title, x_title="Aandeel van de woningen", number_format="procent")
+    data = [{"label": g, "bron": b, "x": v, "tekst": t} for g, b, v, t in points]
+    chart = charts.dots(data, x_title="Aandeel van de woningen", axis=".0%", sources=[b for b in bronnen if any(p[1] == b for p in points)], height=70 * len(doelen) + 110)
+    chart = chart.encode(y=alt.Y("label:N", title=None, sort=[names[d] for d in doelen], axis=alt.Axis(labelLimit=200)))
+    charts.show(chart.properties(title=title), title, key=f"png-{r.key(title)}")
     table = Table(title)
     table.add(Column("Beleidsmix", "text", [d or ONBEKEND_MIX for d in doelen]))
     table.add(Column("Segmenten", "text", [", ".join(segmenten[d]) if d else "segmenten buiten de mix" for d in doelen]))
@@ -264,8 +365,8 @@ def instellingen(r: Report, inst: Instellingen, metrics: Sequence[Metric]) -> No
     else:
         lines.append("- **Beleidsmix: niet ingesteld.**")
     st.markdown("\n".join(lines))
-    where = f"het instellingenbestand {inst.bestand}" if inst.bestand else "de standaardinstellingen (data_sources/gemeenten/standaard.toml): de gemeente heeft geen eigen bestand"
+    source = f"het instellingenbestand {inst.bestand}" if inst.bestand else "de standaardinstellingen (data_sources/gemeenten/standaard.toml), want de gemeente heeft geen eigen bestand"
     st.caption(
-        f"Uit {where}, door de build in het warehouse gezet (tabellen instellingen_wonen en instellingen_beleidsmix). Wijzig ze daar en bouw "
-        "opnieuw; een fout in het bestand stopt de build met een duidelijke melding."
+        f"Deze instellingen komen uit {source}; de build zet ze in het warehouse (tabellen instellingen_wonen en instellingen_beleidsmix). "
+        "Wijzig het bestand en bouw opnieuw; een fout erin stopt de build met een duidelijke melding."
     )

@@ -154,7 +154,10 @@ class Report:
         return self.sel
 
     def latest_year(self, metric: MetricRef, *, before: int | None = None) -> int | None:
-        """The latest year with a figure (before `before`, when given), or None."""
+        """The latest year with a figure (before `before`, when given), or None (also when the
+        metric is not loaded or not for this role: the block that shows it says why)."""
+        if self.why_not(metric):
+            return None
         frame = self.engine.query(metric, by=["jaar"])
         years = [int(y) for y, v in zip(frame["jaar"].to_list(), frame["waarde"].to_list()) if y is not None and v is not None and (before is None or y < before)]
         return max(years) if years else None
