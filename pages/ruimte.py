@@ -25,6 +25,9 @@ from ui.report import Col, Fig, Filter, Tile
     "cbs_woningen", "cbs_inwoners", "cbs_woningen_groei", "cbs_inwoners_groei", "cbs_inwoners_per_woning",
 )  # fmt: skip
 
+# Drawn by the blocks of ui.blocks_ruimte (the stock account, the beleidsmix), declared here too.
+uses("ruimte", "beginstand_woningvoorraad", "sloop", "overige_toevoeging", "overige_onttrekking", "correctie_woningvoorraad", "beleidsmix_aandeel")
+
 r = report.page(
     "ruimte",
     "Woningbouw tegen de opgave: hoeveel er gebouwd is (CBS), of er genoeg in plannen zit, wat de projecten in de pijplijn opleveren, en waar de stad groeit.",

@@ -130,7 +130,8 @@ def _setting(name: str, column: str, label: str, description: str, *, fmt: str =
         domain="wonen",
         time_grain="geen",
         dimensions=(),
-        expression=Aggregate(kind="sum", model="instellingen_wonen", column=column),
+        # A mean over the one settings row: an unset setting stays empty (a sum would make it 0).
+        expression=Aggregate(kind="mean", model="instellingen_wonen", column=column),
         higher_is_better=None,
         disclosure="none",
         roles=ALL_ROLES,
