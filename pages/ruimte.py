@@ -109,8 +109,8 @@ r.tiles(
             label="Plancapaciteit / opgave",
             where={"jaar": jaar} if jaar else {},
             change_text=lambda row: None if row["verschil_norm"] is None else fmt.points(row["verschil_norm"]).replace(" procentpunt", " pp"),
-            delta_description=f"t.o.v. de norm ({fmt.value(norm, r.row(Fig(norm, where={}))['waarde'])})",
-            note="Plancapaciteit gedeeld door de resterende opgave (nog te bouwen); de norm komt uit de instellingen van de gemeente.",
+            delta_description="t.o.v. de norm",
+            note=f"Plancapaciteit gedeeld door de resterende opgave (nog te bouwen). Norm: {fmt.value(norm, r.row(Fig(norm, where={}))['waarde'])}, uit de instellingen van de gemeente.",
         )
         if doel
         else Tile(na_uitval, compare=None, label="Plancapaciteit na planuitval", note="Na de verwachte planuitval uit de (standaard)instellingen."),
@@ -322,8 +322,7 @@ if stand_w is not None:
                 Col(per_w, where=where, compare=("vorig_jaar",)),
             ],
             name=f"Woningen en inwoners per {level} {peil}",
-            largest_first=False,
-            height=420,
+            height=420 if level == "buurt" and not wijken else "auto",
         )
 
     r.tabs({"Per wijk": lambda: per_niveau("wijk"), "Per buurt": lambda: per_niveau("buurt")}, key="niveau")
