@@ -303,6 +303,7 @@ if stand_w is not None:
         + (f" (eind {peil - 1}, het gekozen CBS-jaar)" if jaar is not None and peil == jaar + 1 else "")
         + f"; groei sinds 1 januari {basis}"
         + (" (begin van het woningbouwdoel)." if doel and basis == van else " (het eerste jaar met cijfers).")
+        + (f" Op 1 januari {peil} is er nog geen groei sinds {basis}: kies een later jaar." if peil < basis else "")
     )
 
     def per_niveau(level: str) -> None:

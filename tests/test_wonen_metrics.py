@@ -222,6 +222,8 @@ def test_growth_per_wijk_since_the_start_of_the_target(engine):
     assert set(groei["basisjaar"]) == {2020}
     total = one(engine, "woningen_groei", where={"jaar": 2026})
     assert total["waarde"] == pytest.approx(sum(expected.values()))
+    before = one(engine, "woningen_groei", where={"jaar": 2016})
+    assert before["waarde"] is None and before["basisjaar"] == 2020, "no growth since a year still to come"
     # Public figures: a wijkmanager sees every wijk.
     assert q(engine, "woningen_groei", WIJKMANAGER, by=["wijk"], where={"jaar": 2026}).height == 16
 

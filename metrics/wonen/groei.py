@@ -44,6 +44,8 @@ def groei(ctx: DerivedContext) -> pl.DataFrame:
         return out.filter(pl.col("jaar").is_in(list(chosen))) if chosen else out
     year = max(chosen) if chosen else years[-1]
     out = out.filter(pl.col("jaar") == year).drop("jaar")
+    if year < base_year:  # no growth "since" a year that is still to come
+        out = out.with_columns(pl.lit(None, pl.Float64).alias("waarde"), pl.lit(None, pl.Float64).alias("groei_pct"))
     if not area and out.is_empty():
         return frame((), [{"basisjaar": base_year}], extra)
     return out
