@@ -218,7 +218,11 @@ if not r.missing(plancapaciteit):
         ],
         name="Plancapaciteit per hardheid",
     )
-    r.caption("Norm: " + (inst.norm_bron or "niet ingesteld.") + " Planuitval: " + (inst.uitval_toelichting or "niet ingesteld.") + " Plannen van onbekende hardheid rekenen we als zacht.")
+    r.caption(
+        "Norm: " + (inst.norm_bron or "niet ingesteld.") + " Planuitval: " + (inst.uitval_toelichting or "niet ingesteld.")
+        + " Plannen van onbekende hardheid rekenen we als zacht. De plancapaciteit is één stand, die van de geladen provinciale monitor: wat "
+        "sinds die stand is gebouwd telt in de nieuwbouw én (nog) in de plannen, dus vergelijk haar met de opgave na het jaar van die stand."
+    )  # fmt: skip
 
 # --- the pipeline (internal) ---------------------------------------------------------------------
 area = r.page.area[0].upper() + r.page.area[1:]
