@@ -40,7 +40,7 @@ FASEN: tuple[Fase, ...] = (
     # Some hard plans and buildings have passed their planned date without being delivered, as in
     # every real programme (the Monitor ruimte lists them as running late).
     Fase("hard", zwolle.PLANCAPACITEIT_HARD, 90, (-4, 60)),
-    Fase("in aanbouw", 1_300, 70, (-8, 24)),
+    Fase("in aanbouw", 1_300, 70, (-14, 24)),
     Fase("opgeleverd", 0, 60, (0, 0)),
 )
 
