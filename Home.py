@@ -8,7 +8,7 @@ st.set_page_config(
     page_title="Datakompas · Gemeente Zwolle",
     page_icon=":material/explore:",
     layout="wide",
-    initial_sidebar_state="expanded",
+    initial_sidebar_state="auto",  # collapsed on a phone, where it would cover the page
 )
 
 try:

@@ -87,7 +87,7 @@ def computation(metric: Metric) -> str:
     agg = {"sum": "som", "count": "aantal", "count_distinct": "aantal verschillende", "mean": "gemiddelde", "median": "mediaan"}[e.kind]
     text = f"{agg}({e.column or '*'}) uit {registry.MODELS[e.model].table}"
     if e.filters:
-        parts = [f"{f.column} {f.op}" + ("" if f.value is None else f" {f.value!r}") for f in e.filters]
+        parts = [f"{f.column} {f.op}" + (f" {f.other}" if f.other else "" if f.value is None else f" {f.value!r}") for f in e.filters]
         text += " waar " + " en ".join(parts)
     return text
 

@@ -142,14 +142,22 @@ class Dimension(_Decl):
 
 
 class Filter(_Decl):
-    """A fixed condition of a measure; its value is always bound as a query parameter."""
+    """A fixed condition of a measure; its value is always bound as a query parameter.
+
+    `other` compares with a declared column instead of a value (a setting of the gemeente read
+    from a one-row settings table, e.g. the afhandeltermijn of meldingen)."""
 
     column: ColumnExpr
     op: Literal["=", "!=", "<", "<=", ">", ">=", "in", "not in", "is null", "is not null"]
     value: str | int | float | bool | tuple[str | int | float, ...] | None = None
+    other: ColumnExpr | None = None
 
     @model_validator(mode="after")
     def _value_fits_op(self):
+        if self.other is not None:
+            if self.value is not None or self.op not in ("=", "!=", "<", "<=", ">", ">="):
+                raise ValueError(f"filter {self.column} {self.op} {self.other}: een kolomvergelijking heeft geen waarde en een vergelijkingsoperator")
+            return self
         if self.op in ("is null", "is not null"):
             ok = self.value is None
         elif self.op in ("in", "not in"):
@@ -162,7 +170,10 @@ class Filter(_Decl):
 
 
 class Join(_Decl):
-    """A declared join path (always a LEFT JOIN: a fact never disappears because a lookup misses)."""
+    """A declared join path (always a LEFT JOIN: a fact never disappears because a lookup misses).
+
+    Without `on`, the joined table is a one-row settings table (instellingen_*) that applies to
+    every row."""
 
     table: str
     alias: Name
@@ -215,11 +226,16 @@ class RegionLevels(_Decl):
 
     The engine reads the rows of the finest level asked for, so a gemeente total is the
     published gemeente figure (including what could not be placed in a buurt).
+
+    `buurten_when_missing` (counts only): for a period in which the loaded files have no row of
+    the level asked for (a CBS extract with buurten only), the engine sums that period's buurten
+    instead, so wijken and the gemeente are never empty when their buurten are there.
     """
 
     code: ColumnExpr
     level: ColumnExpr
     wijk_of_buurt: ColumnExpr  # through a declared join to `buurten`
+    buurten_when_missing: bool = False
 
 
 class TotalMember(_Decl):

@@ -96,7 +96,7 @@ def _check_aggregate(mt: Metric, agg: Aggregate, models: dict[str, SemanticModel
     out = []
     tables = model.tables_by_alias()
     texts = [agg.column] if agg.column else []
-    texts += [f.column for f in agg.filters]
+    texts += [f.column for f in agg.filters] + [f.other for f in agg.filters if f.other]
     texts += time_expressions(agg.time) if agg.time else []
     for text in texts:
         for alias, column in parse_expr(text).refs:
@@ -204,7 +204,7 @@ def required_tables(metric: str | Metric) -> tuple[str, ...]:
     e = mt.expression
     if isinstance(e, Aggregate):
         model = MODELS[e.model]
-        texts = ([e.column] if e.column else []) + [f.column for f in e.filters]
+        texts = ([e.column] if e.column else []) + [f.column for f in e.filters] + [f.other for f in e.filters if f.other]
         if mt.disclosure != "none":
             texts += [x for x in (model.person, model.record) if x]
         aliases = {a for t in texts for a in parse_expr(t).aliases}

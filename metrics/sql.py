@@ -176,6 +176,19 @@ def region_level(model: SemanticModel, agg: Aggregate, req: Request) -> str:
     return "gemeente"
 
 
+def _level_rows(model: SemanticModel, time, niveau: str) -> str:
+    """A subquery finding rows of the level `niveau` for the same gemeente and CBS period as the
+    outer row (model columns only: every name in it was declared and checked)."""
+    own = {c: parse_expr(x).refs[0][1] for c, x in (("gemeente", model.gemeente), ("jaar", time.year), ("maand", time.month), ("kwartaal", time.quarter))}
+    level = parse_expr(model.regions.level).refs[0][1]
+    a = model.alias
+    same = " AND ".join(
+        [f"h.{level} = {niveau}", f"h.{own['gemeente']} = {a}.{own['gemeente']}", f"h.{own['jaar']} = {a}.{own['jaar']}"]
+        + [f"h.{own[c]} IS NOT DISTINCT FROM {a}.{own[c]}" for c in ("maand", "kwartaal")]
+    )
+    return f"SELECT 1 FROM {model.table} AS h WHERE {same}"
+
+
 class _Builder:
     """Renders declared expressions and remembers which join aliases they need."""
 
@@ -243,12 +256,20 @@ def compile_aggregate(model: SemanticModel, agg: Aggregate, req: Request, gemeen
     if model.regions:
         r = model.regions
         level = region_level(model, agg, req)
-        conds.append(f"{b.col(r.level)} = {p.add('niveau', level)}")
-        exprs["gemeente"] = (lambda: b.col(r.code)) if level == "gemeente" else (lambda: b.col(model.gemeente))
-        if level == "wijk":
-            exprs["wijk"] = lambda: b.col(r.code)
-        elif level == "buurt":
-            exprs |= {"buurt": lambda: b.col(r.code), "wijk": lambda: b.col(r.wijk_of_buurt)}
+        niveau = p.add("niveau", level)
+        if r.buurten_when_missing and agg.additive and level != "buurt" and model.gemeente and time is not None and time.kind == "cbs_period":
+            # The level's own rows where the files have them for that period; else its buurten.
+            conds.append(f"({b.col(r.level)} = {niveau} OR ({b.col(r.level)} = {p.add('buurt', 'buurt')} AND NOT EXISTS ({_level_rows(model, time, niveau)})))")
+            exprs["gemeente"] = lambda: b.col(model.gemeente)
+            if level == "wijk":
+                exprs["wijk"] = lambda: f"CASE WHEN {b.col(r.level)} = {niveau} THEN {b.col(r.code)} ELSE {b.col(r.wijk_of_buurt)} END"
+        else:
+            conds.append(f"{b.col(r.level)} = {niveau}")
+            exprs["gemeente"] = (lambda: b.col(r.code)) if level == "gemeente" else (lambda: b.col(model.gemeente))
+            if level == "wijk":
+                exprs["wijk"] = lambda: b.col(r.code)
+            elif level == "buurt":
+                exprs |= {"buurt": lambda: b.col(r.code), "wijk": lambda: b.col(r.wijk_of_buurt)}
     if model.gemeente and "gemeente" not in used:
         conds.append(f"{b.col(model.gemeente)} = {p.add('gemeente', gemeente)}")
 
@@ -258,7 +279,10 @@ def compile_aggregate(model: SemanticModel, agg: Aggregate, req: Request, gemeen
         conds.append(f"{b.col(tm.column)} {'<>' if detail else '='} {p.add('totaal', tm.code)}")
 
     for f in agg.filters:
-        conds.append(_condition(b.col(f.column), f.op, f.value, p, _hint(f.column)))
+        if f.other is not None:
+            conds.append(f"{b.col(f.column)} {_OPS[f.op]} {b.col(f.other)}")
+        else:
+            conds.append(_condition(b.col(f.column), f.op, f.value, p, _hint(f.column)))
     for dim, values in req.where:
         conds.append(_in(exprs[dim](), values, p, dim))
     if req.known_by is not None and model.known_at:
@@ -303,7 +327,7 @@ def compile_aggregate(model: SemanticModel, agg: Aggregate, req: Request, gemeen
         if j.during:
             year = exprs["jaar"]()
             on.append(f"{year} BETWEEN {render(j.during[0])} AND coalesce({render(j.during[1])}, {year})")
-        lines.append(f"LEFT JOIN {j.table} AS {j.alias} ON " + " AND ".join(on))
+        lines.append(f"LEFT JOIN {j.table} AS {j.alias} ON " + (" AND ".join(on) or "true"))
     if conds:
         lines.append("WHERE " + "\n  AND ".join(conds))
     tables = tuple(dict.fromkeys((model.table,) + tuple(j.table for j in joins)))

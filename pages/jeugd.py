@@ -79,7 +79,11 @@ r.skipped(begroting, periode=False)
 # --- prognose -------------------------------------------------------------------------------
 r.section(f"Prognose {jaar} · {wat}: waar komen de uitgaven uit?")
 keuze = jeugdzorg.Keuze(jaar=jaar, tm_maand=12, productgroep=sel.value("productgroep"), aanbieder=sel.value("aanbieder"), wijken=sel.codes("wijk"))
+blocks_jeugd.late_signal(r, keuze)
 blocks_jeugd.forecast(r, keuze, lasten, begroting)
+
+r.prose("**Wat als?**")
+blocks_jeugd.what_if(r, keuze, lasten, begroting)
 
 r.prose("**Hoe goed is de prognose?**")
 blocks_jeugd.backtest(r, keuze)

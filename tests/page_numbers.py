@@ -27,6 +27,7 @@ VIEWS: tuple[tuple[str, dict[str, str | list[str]]], ...] = (
     ("ruimte", {}),
     ("ruimte", {"jaar": "2022", "niveau": "Per buurt"}),
     ("ruimte", {"wijk": ["Wijk 13 Assendorp"], "segment": "sociale huur"}),
+    ("veiligheid", {}),
 )
 ROLES = ("databrigade", "sociaal_domein", "ruimte", "wijkmanager", "gast")
 _NUMBER = re.compile(r"\d")

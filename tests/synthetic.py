@@ -192,6 +192,7 @@ def _rows() -> dict[str, list[tuple]]:
     r["instellingen_wonen"] = [(10_000, 2020, 2029, "doel", 1.30, "norm", 0.10, 0.40, "uitval")]
     r["instellingen_beleidsmix"] = [("goedkoop", "sociale huur", 0.30, "bron", "toelichting"), ("middelduur", "middenhuur, betaalbare koop", 0.40, "bron", "toelichting"), ("duur", "dure koop", 0.30, "bron", "toelichting")]
     r["instellingen_beleidsmix_segmenten"] = [("sociale huur", "goedkoop"), ("middenhuur", "middelduur"), ("betaalbare koop", "middelduur"), ("dure koop", "duur")]
+    r["instellingen_meldingen"] = [(5, "Synthetisch: 5 werkdagen.")]
     r["builds"] = [(uuid.uuid4().hex[:12], dt.datetime(2025, 10, 1, 8, 0), 1.0, "GM0193", "synthetisch", True, PEILDATUM)]
     return r
 

@@ -70,7 +70,7 @@ def test_jeugd_page_runs_for_every_role(env, engine, role):
     assert t[f"Prognose jaareinde {jaar}"] == fmt.value("prognose", prog)
     # The backtest of the forecast is on the page with the errors computed on this warehouse.
     bt = jeugdzorg.backtest(engine, scope, jeugdzorg.Keuze(jaar=jaar, tm_maand=12))
-    assert prognose.explain(bt) in shown
+    assert prognose.explain(bt, jeugdzorg.herkomst(engine)) in shown
     for r in prognose.summary(bt).iter_rows(named=True):
         assert t[f"Afwijking prognose eind {['maart', 'juni', 'september'][r['checkpoint'] // 3 - 1]}"] == fmt.number(r["mape"] / 100, "procent")
     if role in (None, "databrigade", "sociaal_domein"):
@@ -166,3 +166,25 @@ def test_small_warehouse_without_history_or_sources(tmp_path, monkeypatch, omit)
         assert "'Actuele begroting jeugd' is niet beschikbaar: de gegevens ontbreken (jeugd_begroting" in shown
         assert "Geen kaart geladen" in shown and "CBS-cijfer" in shown
     assert len(at.metric) >= 3 and len(at.dataframe) >= 1
+
+
+def test_what_if_from_the_url_moves_the_forecast(env, engine):
+    """Issue 13: the scenario lives in the url like the filters; the page shows the changed
+    forecast beside the unchanged one, as the what-if calculation gives it."""
+    from metrics.jeugd import wat_als
+    from tests.apptest import app
+
+    at = app(role=None, timeout=120)
+    at.query_params.update({"tarief": "10", "instroom": "20"})
+    at.run()
+    at.switch_page("pages/jeugd.py")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    t = tiles(at)
+    keuze = jeugdzorg.Keuze(jaar=2026, tm_maand=12)
+    fc = jeugdzorg.prognose_detail(engine, metrics.Scope.local(), keuze)
+    expected = wat_als.wat_als(fc, wat_als.Scenario(tarief_pct=10, instroom_pct=20))
+    assert t["Prognose, ongewijzigd"] == fmt.value("prognose", expected.prognose)
+    assert t["Prognose met deze aannames"] == fmt.value("prognose", expected.prognose_scenario)
+    assert expected.prognose_scenario > expected.prognose
+    assert any("10" in a for a in expected.aannames) and expected.aannames[0] in texts(at)

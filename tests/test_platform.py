@@ -161,6 +161,14 @@ def test_theme_meets_wcag_aa_contrast():
             assert _contrast(fg, bg) >= 4.5, f"{fg} on {bg}"
     # Primary buttons draw white text on the primary colour.
     assert _contrast("#FFFFFF", theme["primaryColor"]) >= 4.5
+    # Captions and help text: the text colour at 60% opacity (Streamlit's fadedText60) on each background.
+    for bg in backgrounds:
+        assert _contrast(_blend(theme["textColor"], bg, 0.6), bg) >= 4.5, f"caption on {bg}"
+
+
+def _blend(fg: str, bg: str, alpha: float) -> str:
+    f, b = (tuple(int(c[i : i + 2], 16) for i in (1, 3, 5)) for c in (fg, bg))
+    return "#" + "".join(f"{round(alpha * x + (1 - alpha) * y):02X}" for x, y in zip(f, b))
 
 
 def test_streamlit_config_leaves_the_port_to_the_user():

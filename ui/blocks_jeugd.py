@@ -74,22 +74,28 @@ def backtest(r: Report, keuze: jeugdzorg.Keuze) -> None:
         return
     s = prognose.summary(bt)
     moments = [f"eind {MAANDEN[c]}" for c in s["checkpoint"].to_list()]
-    for col, moment, mape, naive in zip(st.columns(s.height), moments, s["mape"].to_list(), s["naive_mape"].to_list()):
+    for col, moment, mape, base in zip(st.columns(s.height), moments, s["mape"].to_list(), s["baseline_mape"].to_list()):
         col.metric(
             f"Afwijking prognose {moment}",
             fmt.number(mape, "percentage"),
-            delta=f"doortrekking {fmt.number(naive, 'percentage')}",
+            delta=f"basislijn {fmt.number(base, 'percentage')}",
             delta_color="off",
             delta_arrow="off",
             help="Gemiddelde absolute afwijking van de uitkomst, over de getoetste jaren (backtest op deze gegevens).",
             border=True,
         )
-    r.prose(prognose.explain(bt))
+    r.prose(prognose.explain(bt, r.engine.analysis("jeugd.herkomst")))
     summary = Table("Backtest prognose samenvatting")
     summary.add(Column("Prognose gemaakt", "text", moments))
     summary.add(Column("Getoetste jaren", "text", [f"{a}–{b}" for a, b in zip(s["first_year"].to_list(), s["last_year"].to_list())]))
-    for c, header in (("mape", "Gemiddelde afwijking prognose"), ("naive_mape", "Gemiddelde afwijking doortrekking"), ("max_abs_error", "Grootste afwijking prognose")):
+    for c, header in (
+        ("mape", "Gemiddelde afwijking prognose"),
+        ("baseline_mape", "Gemiddelde afwijking basislijn (vorig jaar × verhouding op hetzelfde moment)"),
+        ("naive_mape", "Gemiddelde afwijking doortrekking"),
+        ("max_abs_error", "Grootste afwijking prognose"),
+    ):
         summary.add(Column(header, "number", s[c].to_list(), "percentage"))
+    summary.add(Column("Uitkomst binnen de 80%-marge", "text", [f"{fmt.number(c, 'procent')} van {int(n)} jaar" if n else "–" for c, n in zip(s["coverage"].to_list(), s["covered_years"].to_list())]))
     r.show_table(summary)
     detail = bt.sort("year", "checkpoint")
     per_jaar = Table("Backtest prognose per jaar")
@@ -99,6 +105,8 @@ def backtest(r: Report, keuze: jeugdzorg.Keuze) -> None:
         ("actual", "Uitkomst", "euro_exact"),
         ("forecast", "Prognose", "euro_exact"),
         ("error_pct", "Afwijking prognose", "verandering_100"),
+        ("baseline", "Basislijn", "euro_exact"),
+        ("baseline_error_pct", "Afwijking basislijn", "verandering_100"),
         ("naive", "Doortrekking", "euro_exact"),
         ("naive_error_pct", "Afwijking doortrekking", "verandering_100"),
     ):
@@ -145,3 +153,71 @@ def wijkvergelijking(r: Report, jaar: int, wijken: tuple[str, ...], per_1000: Me
             f"{jaar}; laad de bron cbs_kwb om het ernaast te zien."
         )
     return cbs_jaar
+
+
+def late_signal(r: Report, keuze: jeugdzorg.Keuze) -> None:
+    """Aanbieders that declare clearly later than usual: named, with the shortfall the forecast fills in."""
+    late = r.engine.analysis("jeugd.late_aanbieders", keuze)
+    if late is None or late.is_empty():
+        return
+    lines = [f"- {t}" for t in late["tekst"].to_list() if t]
+    if lines:
+        st.warning(
+            "**Later gedeclareerd dan verwacht.** De prognose vult dit aan tot wat de toewijzingen van deze aanbieders doen verwachten:\n"
+            + "\n".join(lines),
+            icon=":material/schedule:",
+        )
+
+
+def what_if(r: Report, keuze: jeugdzorg.Keuze, lasten: Metric, begroting: Metric) -> None:
+    """The forecast under other assumptions (a tariff change, more or less instroom, longer or
+    shorter new trajecten) beside the unchanged one; the assumptions live in the url like the filters."""
+    from metrics.jeugd import wat_als
+
+    st.caption("Verander een aanname en zie de jaareindprognose en de over- of onderschrijding meebewegen, naast de prognose zonder wijziging.")
+    left, mid, right = st.columns(3)
+    tarief = left.number_input("Tarieven vanaf volgende maand (%)", min_value=-50.0, max_value=100.0, value=0.0, step=1.0, key="tarief", bind="query-params")
+    instroom = mid.number_input("Instroom nieuwe trajecten (%)", min_value=-100.0, max_value=200.0, value=0.0, step=5.0, key="instroom", bind="query-params")
+    duur = right.number_input("Duur nieuwe trajecten (maanden langer of korter)", min_value=-24.0, max_value=48.0, value=0.0, step=1.0, key="duur", bind="query-params")
+    try:
+        scenario = wat_als.Scenario(tarief_pct=float(tarief), instroom_pct=float(instroom), looptijd_maanden=float(duur) or None)
+    except ValueError as e:
+        r.note(str(e))
+        return
+    bg = None
+    if r.engine.allowed(begroting) and r.engine.available(begroting) and not r.sel.not_applied(begroting, periode=False):
+        bg = r.row(Fig(begroting, periode=False))["waarde"]
+    result = r.engine.analysis("jeugd.wat_als", keuze, scenario, bg)
+    if result is None:
+        r.note(f"Voor {keuze.jaar} is geen prognose te maken met deze selectie, dus ook geen wat-als.")
+        return
+    cols = st.columns(3)
+    cols[0].metric("Prognose, ongewijzigd", fmt.value(lasten, result.prognose), border=True)
+    cols[1].metric(
+        "Prognose met deze aannames",
+        fmt.value(lasten, result.prognose_scenario),
+        delta=fmt.signed_euro(result.verschil) if abs(result.verschil) >= 0.5 else None,
+        delta_color="inverse",
+        border=True,
+    )
+    if result.saldo_scenario is not None:
+        label = "Verwachte overschrijding" if result.saldo_scenario > 0 else "Verwachte onderschrijding"
+        cols[2].metric(
+            f"{label}, met deze aannames",
+            fmt.value(lasten, abs(result.saldo_scenario)),
+            delta=f"ongewijzigd: {fmt.signed_euro(result.saldo)}",
+            delta_color="off",
+            delta_arrow="off",
+            border=True,
+        )
+    r.prose(result.tekst)
+    if result.aannames:
+        r.prose("**Aannames.**\n" + "\n".join(f"- {a}" for a in result.aannames))
+    months = result.months
+    table = Table(f"Wat als {keuze.jaar} per zorgmaand")
+    table.add(Column("Zorgmaand", "text", [fmt.month(d.year, d.month) for d in months["month"].to_list()]))
+    for c, header in (("prognose", "Prognose, ongewijzigd"), ("prognose_scenario", "Prognose met deze aannames"), ("verschil", "Verschil")):
+        values = months[c].to_list()
+        table.add(Column(header, "number", values, "euro_verschil" if c == "verschil" else "euro_exact", _hidden(r, values)))
+    with st.expander("Wat als per zorgmaand (tabel)"):
+        r.show_table(table)

@@ -125,7 +125,7 @@ def waterfall(
     data = alt.Data(values=rows)
     order = [r["stap"] for r in rows]
     base = alt.Chart(data).encode(
-        x=alt.X("stap:N", title=None, sort=order, axis=alt.Axis(labelAngle=0, labelLimit=220)),
+        x=alt.X("stap:N", title=None, sort=order, axis=alt.Axis(labelAngle=0, labelExpr=WRAP_WORDS, labelLimit=200)),
         tooltip=[alt.Tooltip("stap:N", title="Onderdeel"), alt.Tooltip("tekst:N", title="Bedrag")],
     )
     bars = base.mark_bar(size=60).encode(
@@ -139,6 +139,12 @@ def waterfall(
     ).transform_calculate(top="max(datum.begin, datum.eind)")
     zero = alt.Chart(alt.Data(values=[{"y": 0}])).mark_rule(color=MUTED).encode(y="y:Q")
     return alt.layer(bars, labels, zero).properties(height=height)
+
+
+# Legends above the chart, one entry per line: a row of long Dutch labels runs off a phone's screen.
+TOP_LEGEND = alt.Legend(orient="top", direction="vertical", labelLimit=320)
+# Axis labels of a few words, one word per line, so that they fit side by side on a phone.
+WRAP_WORDS = "split(datum.label, ' ')"
 
 
 # ---- axes ------------------------------------------------------------------------------------
@@ -178,7 +184,7 @@ def lines(rows: list[dict], *, x: str, x_type: str, x_title: str | None, y_title
     enc = {
         "x": xenc,
         "y": alt.Y("y:Q", title=y_title, axis=alt.Axis(format=axis)),
-        "color": alt.Color("reeks:N", title=None, scale=colours, legend=alt.Legend(orient="top", labelLimit=320)),
+        "color": alt.Color("reeks:N", title=None, scale=colours, legend=TOP_LEGEND),
         "tooltip": tooltip,
     }
     if dashes:
@@ -236,7 +242,7 @@ def parts(rows: list[dict], totals: list[dict], *, order: list[str], part_order:
         .encode(
             x=alt.X("x:Q", title=x_title, axis=alt.Axis(format=axis)),
             y=y,
-            color=alt.Color("deel:N", title=None, sort=part_order, scale=alt.Scale(domain=part_order, range=PALETTE[: len(part_order)]), legend=alt.Legend(orient="top", labelLimit=320)),
+            color=alt.Color("deel:N", title=None, sort=part_order, scale=alt.Scale(domain=part_order, range=PALETTE[: len(part_order)]), legend=TOP_LEGEND),
             tooltip=[alt.Tooltip("groep:N", title="Groep"), alt.Tooltip("deel:N", title="Oorzaak"), alt.Tooltip("tekst:N", title="Bedrag")],
         )
     )
@@ -256,7 +262,7 @@ def dots(rows: list[dict], *, x_title: str, axis: str, sources: list[str], heigh
         .encode(
             x=alt.X("x:Q", title=x_title, axis=alt.Axis(format=axis)),
             y=alt.Y("label:N", title=None, axis=alt.Axis(labelLimit=260)),
-            color=alt.Color("bron:N", title=None, scale=alt.Scale(domain=sources, range=PALETTE[: len(sources)]), legend=alt.Legend(orient="top")),
+            color=alt.Color("bron:N", title=None, scale=alt.Scale(domain=sources, range=PALETTE[: len(sources)]), legend=TOP_LEGEND),
             shape=alt.Shape("bron:N", title=None, scale=alt.Scale(domain=sources)),
             tooltip=[alt.Tooltip("label:N", title="Groep"), alt.Tooltip("bron:N", title="Bron"), alt.Tooltip("tekst:N", title="Waarde")],
         )

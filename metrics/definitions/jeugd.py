@@ -214,9 +214,12 @@ METRICS = (
         "prognose",
         label="Prognose lasten jaareinde",
         description=(
-            "Verwachte lasten over het hele jaar: gerealiseerde declaraties, plus de verwachte kosten van lopende toewijzingen "
-            "(volume x tarief x resterende maanden), plus een correctie voor declaraties die nog niet binnen zijn (vertraging, "
-            "geschat uit eerdere jaren). Berekend door metrics.jeugd.prognose."
+            "Verwachte lasten over het hele jaar, per zorgmaand opgeteld: wat al gedeclareerd is; plus wat voor zorgmaanden tot "
+            "de peildatum nog binnenkomt, per aanbieder volgens diens eigen gebruikelijke vertraging (een aanbieder die duidelijk "
+            "achterloopt wordt aangevuld tot wat zijn toewijzingen doen verwachten); plus, voor de maanden daarna, de kosten van "
+            "bekende toewijzingen (volume x tarief, maal de kans dat ze dan nog lopen) en van nieuwe toewijzingen (in het tempo en "
+            "tegen de kosten van het afgelopen jaar), op het tariefniveau uit de instellingen en de declaraties. De 80%-marge komt "
+            "uit de backtest op eerdere jaren. Berekend door metrics.jeugd.prognose."
         ),
         unit="euro",
         format="euro",
@@ -458,6 +461,30 @@ ANALYSES = (
         label="Productcategorieën per soort jeugdhulp",
         description="De iJw-productcategorieën die bij een soort jeugdhulp (productgroep) horen.",
         function="metrics.jeugd.jeugdzorg:categorieen",
+        roles=JEUGD,
+    ),
+)
+
+ANALYSES += (
+    Analysis(
+        name="jeugd.late_aanbieders",
+        label="Aanbieders die later declareren dan verwacht",
+        description="Aanbieders die over een reeks zorgmaanden duidelijk minder declareerden dan hun toewijzingen en hun eigen gebruikelijke vertraging doen verwachten, met het tekort.",
+        function="metrics.jeugd.jeugdzorg:late_aanbieders",
+        roles=JEUGD,
+    ),
+    Analysis(
+        name="jeugd.wat_als",
+        label="Wat als: prognose onder andere aannames",
+        description="De jaareindprognose bij een andere tariefstijging, instroom of duur van nieuwe trajecten, naast de ongewijzigde prognose.",
+        function="metrics.jeugd.jeugdzorg:wat_als_detail",
+        roles=JEUGD,
+    ),
+    Analysis(
+        name="jeugd.herkomst",
+        label="Herkomst van de gegevens van de backtest",
+        description="Demodata (met het zaad) of echte exports: om geciteerde backtestcijfers te kunnen herhalen.",
+        function="metrics.jeugd.jeugdzorg:herkomst",
         roles=JEUGD,
     ),
 )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from metrics.declarations import (
     Aggregate,
+    Analysis,
     CbsPeriod,
     DimensionColumn,
     Filter,
@@ -21,9 +22,22 @@ from metrics.definitions import ALL_ROLES, STAFF
 OWNER = "Openbare Orde en Veiligheid"
 OWNER_MELDINGEN = "Beheer Openbare Ruimte"
 
-# Handling term for meldingen: one term for every category, because the warehouse carries no
-# term per category; 5 working days until Beheer Openbare Ruimte declares otherwise.
-TERMIJN_WERKDAGEN = 5
+# High-impact crimes: "Woninginbraak, overvallen, straatroof en geweld zijn High Impact Crimes
+# (HIC)" (Regioburgemeesters / ministerie van JenV, thema High Impact Criminaliteit; OM, thema
+# Overvallen: "Overvallen, straatroven, woninginbraken en geweld"). In the politie classification
+# of 47018NED (dimension SoortMisdrijf, checked against SoortMisdrijf.csv of the table, with the
+# incident codes of https://www.politie.nl/algemeen/dataportaal/dataportaal-definities.html):
+#   woninginbraak  1.1.1 Diefstal/inbraak woning (A20, A30, B20, B30)
+#   straatroof     1.4.6 Straatroof
+#   overval        1.4.7 Overval
+#   geweld         1.4.1 Zedenmisdrijf, 1.4.2 Moord, doodslag, 1.4.3 Openlijk geweld (persoon),
+#                  1.4.4 Bedreiging, 1.4.5 Mishandeling
+# The loader marks these in soorten_misdrijf.high_impact (data_sources.politie_misdrijven.HIGH_IMPACT).
+HIC_WONINGINBRAAK = ("1.1.1",)
+HIC_STRAATROOF = ("1.4.6",)
+HIC_OVERVAL = ("1.4.7",)
+HIC_GEWELD = ("1.4.1", "1.4.2", "1.4.3", "1.4.4", "1.4.5")
+HIGH_IMPACT = HIC_WONINGINBRAAK + HIC_STRAATROOF + HIC_OVERVAL + HIC_GEWELD
 
 
 def _cbs_model(name: str, table: str, alias: str, soorten: str, description: str, dims: tuple[DimensionColumn, ...], total_dims: tuple[str, ...]):
@@ -38,7 +52,7 @@ def _cbs_model(name: str, table: str, alias: str, soorten: str, description: str
         ),
         time=CbsPeriod(year=f"{alias}.jaar", month=f"{alias}.maand", quarter=f"{alias}.kwartaal"),
         dimensions=dims,
-        regions=RegionLevels(code=f"{alias}.regio_code", level=f"{alias}.regio_niveau", wijk_of_buurt="rb.wijk_code"),
+        regions=RegionLevels(code=f"{alias}.regio_code", level=f"{alias}.regio_niveau", wijk_of_buurt="rb.wijk_code", buurten_when_missing=True),
         gemeente=f"{alias}.gemeente_code",
         total_member=TotalMember(column=f"{alias}.soort_code", code="0.0.0", dimensions=total_dims),
     )
@@ -72,6 +86,8 @@ MODELS = (
         description="Meldingen openbare ruimte (MOR) met datum, categorie, buurt en afhandeling.",
         table="meldingen",
         alias="me",
+        # The gemeente's afhandeltermijn (one-row settings table): every melding is held to it.
+        joins=(Join(table="instellingen_meldingen", alias="ti", on=()),),
         time=OnDate(column="me.datum"),
         dimensions=(
             DimensionColumn(dimension="wijk", column="me.wijk_code"),
@@ -79,6 +95,13 @@ MODELS = (
             DimensionColumn(dimension="meldingcategorie", column="me.categorie"),
             DimensionColumn(dimension="meldingstatus", column="me.status"),
         ),
+    ),
+    SemanticModel(
+        name="instellingen_meldingen",
+        internal=True,
+        description="De afhandeltermijn van meldingen openbare ruimte uit het instellingenbestand van de gemeente (één rij, of geen als die niet is ingesteld).",
+        table="instellingen_meldingen",
+        alias="im",
     ),
 )
 
@@ -88,6 +111,8 @@ _PUBLISHED = (
     " Per niveau de gepubliceerde politiecijfers: het gemeentetotaal bevat ook misdrijven die niet aan een buurt zijn toe te wijzen."
 )
 _HANDLED = Filter(column="me.afgehandeld_op", op="is not null")
+_HAS_TERM = Filter(column="ti.afhandeltermijn_werkdagen", op="is not null")
+_TERM = "de afhandeltermijn van de gemeente (instellingen_meldingen, uit het instellingenbestand)"
 
 
 def _crime(name: str, label: str, description: str, filters: tuple[Filter, ...] = (), dims: tuple[str, ...] = _CRIME_DIMS) -> Metric:
@@ -140,6 +165,24 @@ METRICS = (
         "de soorten die in soorten_misdrijf als high impact gemarkeerd zijn.",
         filters=(Filter(column="s.high_impact", op="=", value=True),),
         dims=_CRIME_DIMS + ("soort_misdrijf",),
+    ),
+    _crime(
+        "hic_geweld",
+        "Geweldsmisdrijven (HIC)",
+        "Zedenmisdrijven, moord en doodslag, openlijk geweld tegen personen, bedreiging en mishandeling (soorten 1.4.1-1.4.5).",
+        filters=(Filter(column="m.soort_code", op="in", value=HIC_GEWELD),),
+    ),
+    _crime(
+        "straatroven",
+        "Straatroven",
+        "Geregistreerde straatroven (soort 1.4.6).",
+        filters=(Filter(column="m.soort_code", op="=", value="1.4.6"),),
+    ),
+    _crime(
+        "overvallen",
+        "Overvallen",
+        "Geregistreerde overvallen (soort 1.4.7).",
+        filters=(Filter(column="m.soort_code", op="=", value="1.4.7"),),
     ),
     _crime(
         "woninginbraken",
@@ -200,22 +243,46 @@ METRICS = (
         "Meldingen uit de periode met een afhandeldatum.",
         Aggregate(kind="count", model="meldingen", filters=(_HANDLED,)),
     ),
+    Metric(
+        name="afhandeltermijn",
+        label="Afhandeltermijn meldingen",
+        description=(
+            "De termijn in werkdagen waarbinnen een melding openbare ruimte afgehandeld hoort te zijn, zoals de gemeente die in haar "
+            "instellingenbestand vastlegt ([meldingen] afhandeltermijn_werkdagen). Leeg als de gemeente geen termijn heeft ingesteld."
+        ),
+        unit="werkdagen",
+        format="werkdagen",
+        owner=OWNER_MELDINGEN,
+        domain="veiligheid",
+        time_grain="geen",
+        dimensions=(),
+        expression=Aggregate(kind="mean", model="instellingen_meldingen", column="im.afhandeltermijn_werkdagen"),
+        higher_is_better=None,
+        disclosure="none",
+        roles=STAFF,
+    ),
+    _meldingen(
+        "meldingen_afgehandeld_met_termijn",
+        "Afgehandelde meldingen (met termijn)",
+        f"Afgehandelde meldingen uit de periode, als er een afhandeltermijn is ingesteld ({_TERM}); anders geen.",
+        Aggregate(kind="count", model="meldingen", filters=(_HANDLED, _HAS_TERM)),
+    ),
     _meldingen(
         "meldingen_binnen_termijn",
         "Meldingen afgehandeld binnen termijn",
-        f"Afgehandelde meldingen uit de periode met hoogstens {TERMIJN_WERKDAGEN} werkdagen tussen melding en afhandeling.",
+        f"Afgehandelde meldingen uit de periode met hoogstens zoveel werkdagen tussen melding en afhandeling als {_TERM}.",
         Aggregate(
             kind="count",
             model="meldingen",
-            filters=(_HANDLED, Filter(column="werkdagen(me.datum, me.afgehandeld_op)", op="<=", value=TERMIJN_WERKDAGEN)),
+            filters=(_HANDLED, Filter(column="werkdagen(me.datum, me.afgehandeld_op)", op="<=", other="ti.afhandeltermijn_werkdagen")),
         ),
         better=True,
     ),
     _meldingen(
         "pct_binnen_termijn",
         "Percentage afgehandeld binnen termijn",
-        f"Meldingen afgehandeld binnen {TERMIJN_WERKDAGEN} werkdagen gedeeld door alle afgehandelde meldingen uit de periode.",
-        Ratio(numerator="meldingen_binnen_termijn", denominator="meldingen_afgehandeld"),
+        f"Meldingen afgehandeld binnen {_TERM} gedeeld door alle afgehandelde meldingen uit de periode; leeg zonder ingestelde termijn.",
+        Ratio(numerator="meldingen_binnen_termijn", denominator="meldingen_afgehandeld_met_termijn"),
         unit="% van de afgehandelde meldingen",
         fmt="procent",
         better=True,
@@ -228,5 +295,53 @@ METRICS = (
         unit="dagen",
         fmt="dagen",
         better=False,
+    ),
+)
+
+
+ANALYSES = (
+    Analysis(
+        name="veiligheid.per_gebied",
+        label="Per wijk of buurt, met toevalsmarge",
+        description=(
+            "Misdrijven, high-impact crimes of overlast per wijk of buurt: aantal, inwoners, per 1.000 inwoners met het exacte "
+            "95%-interval van Poisson, index (gemeente = 100) en of het cijfer onbetrouwbaar is (weinig gebeurtenissen of inwoners)."
+        ),
+        function="metrics.veiligheid:per_gebied",
+        roles=ALL_ROLES,
+    ),
+    Analysis(
+        name="veiligheid.dekking",
+        label="Wat de politiecijfers bevatten",
+        description="Het gemeentecijfer en de som van de buurten, en of de soorten en maandcijfers geladen zijn, voor één jaar.",
+        function="metrics.veiligheid:dekking",
+        roles=ALL_ROLES,
+    ),
+    Analysis(
+        name="veiligheid.seizoen",
+        label="Seizoenspatroon",
+        description="Per kalendermaand het gemiddelde over de volledige jaren met maandcijfers, als index (gemiddelde maand = 100).",
+        function="metrics.veiligheid:seizoen",
+        roles=ALL_ROLES,
+    ),
+    Analysis(
+        name="veiligheid.per_soort",
+        label="Per soort misdrijf in een wijk",
+        description=(
+            "Per soort misdrijf (code en omschrijving van CBS/Politie 47018NED) in één wijk: aantal en verandering, per 1.000 inwoners "
+            "met het 95%-interval, naast de gemeente, en de index (gemeente = 100)."
+        ),
+        function="metrics.veiligheid:per_soort",
+        roles=ALL_ROLES,
+    ),
+    Analysis(
+        name="veiligheid.wijkprofiel",
+        label="Wijkprofiel",
+        description=(
+            "Veiligheid, inwoners, wonen en (afgeschermde) jeugdhulp van één wijk tegen de gemeente, voor de rol die het vraagt: "
+            "dezelfde cijfers op het scherm en in het wijkrapport (PDF)."
+        ),
+        function="metrics.veiligheid:wijkprofiel",
+        roles=ALL_ROLES,
     ),
 )

@@ -17,7 +17,7 @@ import polars as pl
 from metrics import registry
 from metrics.dimensions import DIMENSIONS
 from metrics.errors import InvalidQuery
-from metrics.jeugd import prognose
+from metrics.jeugd import prognose, wat_als
 from metrics.periods import last_complete_month
 from metrics.roles import Scope
 
@@ -188,7 +188,9 @@ def prognose_detail(engine: Engine, scope: Scope, keuze: Keuze) -> prognose.Fore
         return None
     inputs = _inputs(engine, scope, keuze)
     try:
-        fc = prognose.forecast(inputs.toewijzingen, inputs.declaraties, keuze.jaar, engine.info.peildatum)
+        fc = prognose.forecast(
+            inputs.toewijzingen, inputs.declaraties, keuze.jaar, engine.info.peildatum, tarieven=inputs.tarieven, tarief_historie=inputs.tarief_historie
+        )
     except prognose.InsufficientHistory:
         return None
     if engine.exact("lasten", where=keuze.where("prognose", periode=False), scope=scope):
@@ -205,7 +207,14 @@ def backtest(engine: Engine, scope: Scope, keuze: Keuze) -> pl.DataFrame | None:
     if _allowed(engine, scope, keuze) is None:
         return None
     inputs = _inputs(engine, scope, keuze)
-    bt = prognose.backtest(inputs.toewijzingen, inputs.declaraties, checkpoints=CHECKPOINTS, peildatum=engine.info.peildatum)
+    bt = prognose.backtest(
+        inputs.toewijzingen,
+        inputs.declaraties,
+        checkpoints=CHECKPOINTS,
+        peildatum=engine.info.peildatum,
+        tarieven=inputs.tarieven,
+        tarief_historie=inputs.tarief_historie,
+    )
     if engine.exact("lasten", where=keuze.where("prognose", periode=False), scope=scope):
         return bt
     return _protect_backtest(engine, scope, keuze, bt)
@@ -257,17 +266,56 @@ def _protect_forecast(engine: Engine, scope: Scope, keuze: Keuze, fc: prognose.F
     so_far = engine.query("lasten", where=where | ({"maand": list(range(1, k + 1))} if k < 12 else {}), scope=scope)["waarde"][0]
     exact_so_far = float(fc.months.sort("month")["realised"].head(k).sum())
     naive = so_far * (fc.naive / exact_so_far) if so_far is not None and exact_so_far else None  # x 12 / months elapsed
+    lag = _estimate(engine, scope, where, fc.expected_lag, "prognose:vertraging")
+    active = _estimate(engine, scope, where, fc.expected_active, "prognose:lopend")
+    # The parts of a protected amount follow from it by the model's own ratios (not amounts of anyone).
+    known = active * fc.expected_known / fc.expected_active if fc.expected_active else 0.0
     return dataclasses.replace(
         fc,
         realised=year,
-        expected_lag=_estimate(engine, scope, where, fc.expected_lag, "prognose:vertraging"),
-        expected_active=_estimate(engine, scope, where, fc.expected_active, "prognose:lopend"),
+        expected_lag=lag,
+        late_fill=lag * fc.late_fill / fc.expected_lag if fc.expected_lag else 0.0,
+        expected_active=active,
+        expected_known=known,
+        expected_new=active - known,
         total=row["waarde"],
         low=row["laag"],
         high=row["hoog"],
         naive=naive,
         months=months,
+        late=_protect_late(engine, scope, keuze, fc.late),
         backtest=_protect_backtest(engine, scope, keuze, fc.backtest),
+        parts=_protect_parts(fc.parts, active / fc.expected_active if fc.expected_active else 0.0),
+    )
+
+
+def _protect_late(engine: Engine, scope: Scope, keuze: Keuze, late: pl.DataFrame) -> pl.DataFrame:
+    """The late-aanbieder signal as a role with disclosure control sees it: only for an aanbieder
+    whose `lasten` in the selection are shown, with its shortfall (a model estimate) under the
+    noise of that cell; the amounts the sentence does not need are left out."""
+    if late.is_empty():
+        return late
+    where = keuze.where("prognose", periode=False)
+    rows = []
+    for r in late.iter_rows(named=True):
+        cell = where | {"aanbieder": r["aanbieder_agb"]}
+        shown = engine.query("lasten", where=cell, scope=scope).row(0, named=True)
+        if shown["geheim"] or shown["waarde"] is None:
+            continue
+        tekort = _estimate(engine, scope, cell, r["tekort"], f"prognose:achterstand:{r['van']}:{r['tot']}")
+        rows.append(r | {"tekort": tekort, "verwacht_tot_nu": None, "gedeclareerd": None, "verwacht_totaal": None})
+    return pl.DataFrame(rows, schema=late.schema, orient="row")
+
+
+def _protect_parts(parts, ratio: float):
+    """The forecast's parts for the what-if, scaled to the protected expected amount (ratio =
+    protected / exact): a what-if on a protected forecast moves protected figures by the model's
+    own proportions. Starts per month (counts of toewijzingen) rounded to fives, 0-7 a year hidden."""
+    yearly = (pl.col("per_month") * 12).round()
+    return parts._replace(
+        known=parts.known.with_columns(bedrag=pl.col("bedrag") * ratio),
+        new=parts.new.with_columns(kosten=pl.col("kosten") * ratio),
+        starts=parts.starts.with_columns(per_month=pl.when(yearly > 7).then((yearly / 5).round() * 5 / 12)),
     )
 
 
@@ -285,6 +333,15 @@ def _protect_backtest(engine: Engine, scope: Scope, keuze: Keuze, bt: pl.DataFra
         a = actual.get(y)
         f = _estimate(engine, scope, year_where, r["forecast"], f"backtest:prognose:{point}") if a is not None else None
         n = _estimate(engine, scope, year_where, r["naive"], f"backtest:doortrekking:{point}") if a is not None else None
+        extra = {}
+        if "baseline" in r:
+            b = _estimate(engine, scope, year_where, r["baseline"], f"backtest:vergelijking:{point}") if a is not None else None
+            extra = {"baseline": b, "baseline_error_pct": (b - a) / a * 100 if a and b is not None else None}
+        if "low" in r:
+            # The range is the forecast's own ratio; whether the outcome fell in it, on what is shown.
+            low = f * r["low"] / r["forecast"] if f is not None and r["low"] is not None and r["forecast"] else None
+            high = f * r["high"] / r["forecast"] if f is not None and r["high"] is not None and r["forecast"] else None
+            extra |= {"low": low, "high": high, "in_range": low <= a <= high if low is not None and a is not None else None}
         rows.append(
             r
             | {
@@ -294,8 +351,60 @@ def _protect_backtest(engine: Engine, scope: Scope, keuze: Keuze, bt: pl.DataFra
                 "error_pct": (f - a) / a * 100 if a and f is not None else None,
                 "naive_error_pct": (n - a) / a * 100 if a and n is not None else None,
             }
+            | extra
         )
     return pl.DataFrame(rows, schema=bt.schema, orient="row")
+
+
+def late_aanbieders(engine: Engine, scope: Scope, keuze: Keuze) -> pl.DataFrame | None:
+    """Aanbieders that declared clearly less than their toewijzingen and own lag imply, at the
+    build's peildatum, for the selection (the Jeugd page) or everything (the Kompas signal: a
+    Keuze without filters). One row per aanbieder, largest shortfall first: aanbieder_agb,
+    aanbieder_naam, van, tot (first days of the first and last month of care short), verwacht_tot_nu,
+    gedeclareerd, tekort (euro), verwacht_totaal, tekst ("Aanbieder X: € … minder gedeclareerd dan
+    verwacht over mei–augustus 2026"). Empty when none; None when the forecast is hidden for this
+    scope (the signal is never more than the figure)."""
+    current = replace(keuze, jaar=engine.info.peildatum.year).met_categorieen(engine)
+    if _allowed(engine, scope, current) is None:
+        return None
+    inputs = _inputs(engine, scope, current)
+    late = prognose.late_aanbieders(
+        inputs.toewijzingen, inputs.declaraties, engine.info.peildatum, tarieven=inputs.tarieven, tarief_historie=inputs.tarief_historie
+    )
+    if engine.exact("lasten", where=current.where("prognose", periode=False), scope=scope):
+        return late
+    return prognose.with_text(_protect_late(engine, scope, current, late.drop("tekst")))
+
+
+def wat_als_detail(
+    engine: Engine, scope: Scope, keuze: Keuze, aannames: wat_als.Scenario, begroting: float | None = None
+) -> wat_als.WatAls | None:
+    """The what-if (issue 13) on the forecast of `prognose_detail` for the same selection, next to
+    the unchanged one, with the over- or underspend against `begroting` when given (the page asks
+    the metric begroting_actueel). None when the forecast cannot be made or is hidden. The
+    forecast itself is taken from the analysis cache when the page already made it, so moving a
+    slider only redoes the what-if (a calculation on the forecast's parts)."""
+    from metrics.scoped import ANALYSIS_RESULTS  # the cache ScopedEngine.analysis fills
+
+    key = (engine.info.build_id, "jeugd.prognose_detail", scope, (keuze,))
+    fc = ANALYSIS_RESULTS.get_or_compute(key, lambda: prognose_detail(engine, scope, keuze))
+    return None if fc is None else wat_als.wat_als(fc, aannames, begroting)
+
+
+def herkomst(engine: Engine, scope: Scope | None = None) -> str | None:
+    """Where a quoted backtest's data come from, for `prognose.explain`: "demodata, zaad 193" for a
+    demo build (the seed once the build records it in builds.seed), None for real exports (the
+    peildatum of the outcome is always quoted)."""
+    if "builds" not in engine.info.tables:
+        return None
+    columns = set(engine.run_sql("SELECT column_name FROM information_schema.columns WHERE table_name = 'builds'", {})["column_name"].to_list())
+    if "demo" not in columns:
+        return None
+    seed = ", seed" if "seed" in columns else ""
+    row = engine.run_sql(f"SELECT demo{seed} FROM builds ORDER BY started DESC LIMIT 1", {})
+    if row.is_empty() or not row["demo"][0]:
+        return None
+    return f"demodata, zaad {row['seed'][0]}" if seed and row["seed"][0] is not None else "demodata"
 
 
 def prognose_band(fc: prognose.Forecast, begroting: float | None = None) -> pl.DataFrame:

@@ -2,54 +2,75 @@
 
 Providers declare a month of care weeks or months after it; a forecast that only adds up what is
 in runs behind, which is how overspending came as a surprise. The forecast of year J at
-peildatum P is the sum of three parts, computed per month of care:
+peildatum P is the sum, per month of care, of:
 
 1. realised: declarations for months of care in J that are in (ingediend_op <= P);
 2. expected_lag, for months up to the peildatum (its own month included): what is still to be
-   declared. From earlier, complete
-   months we know which share of a month's eventual amount is in after k months (the completion
-   shares of a chain ladder, `CompletionFactors`). A month of care that is k months old is
-   expected to receive (1 - share(k)) x its expected amount, where the expected amount is the
-   cost of the toewijzingen that ran in that month times the utilisation (what complete months
-   actually cost / what their toewijzingen priced). That is the Bornhuetter-Ferguson form of the
-   chain ladder: it stays stable for the last month, where almost nothing is in yet and scaling
-   up what is in (pure chain ladder) would divide by nearly zero;
-3. expected_active, for months still to come: volume x tarief of each known toewijzing, per
-   month (per week x 52/12, per dag x 365/12, per maand x 1, totaal binnen geldigheidsduur spread
-   over the toewijzing's days), pro rata for the days it runs in the month and never past its
-   einddatum, times the active factor: how the same calculation at the same point of earlier
-   years compared with what those months finally cost (it covers partial use of toewijzingen,
-   new clients and clients leaving). Without an earlier complete year the utilisation is used.
+   declared, per aanbieder: (1 - share(age)) x expected amount, where share(age) is which part of
+   a month's eventual amount this aanbieder usually has in at that age (`vertraging`: its own
+   completion shares, robust to one odd year, mixed with everyone's for small aanbieders) and the
+   expected amount is what its toewijzingen that ran that month price, times its utilisation
+   (what its complete months cost / what they priced). This is the Bornhuetter-Ferguson form of
+   the chain ladder: stable for the last month, where almost nothing is in yet. When an
+   aanbieder has clearly declared less than its toewijzingen and own lag imply (`vertraging.late`),
+   the missing part is added as well (`late_fill`): a late aanbieder's months count at what its
+   toewijzingen imply, and `Forecast.late` names it;
+3. expected_active, for months still to come, in two parts:
+   - expected_known: toewijzingen known at the peildatum, volume x tarief per day (per week / 7,
+     per maand over the days of the month), times the aanbieder's utilisation, for the days it is
+     expected to still run (`looptijd`: Kaplan-Meier per product, given its age); a budget
+     (totaal binnen geldigheidsduur) at the expected daily spend of budgets of its age. A known
+     einddatum is used as given;
+   - expected_new: toewijzingen that start after the peildatum: per product the number that
+     started per month in the last year (with the calendar pattern of the last three years), minus
+     those already known, times what a recent new toewijzing costs per month, times the share of
+     each month it is expected to run.
+   Months up to the peildatum are covered by 1 and 2, later months by 3 (and new toewijzingen
+   starting in the rest of the peildatum's own month, when it is not a month end), so nothing is
+   counted twice.
 
-Months up to the peildatum are covered by part 2 only and later months by part 3 only, so
-nothing is counted twice (a declaration cannot precede its month of care: the loader refuses it).
+Prices (`tarieven`): a toewijzing carries the tarief of its start; its cost in month m is that
+tarief x level(m) / level(start). The level comes from the declared tariff changes known at the
+peildatum (a settings table; see `tarieven` for the shape) and, where declarations are in, from
+what the same toewijzingen declared before and after a change. Months to come keep the last level
+seen, plus declared changes.
 
 The range is an 80% interval from the backtest: the forecast is made again for every earlier
-complete year at the same point of that year with only what was known then, and compared with
-the final outcome. If those errors repeat, the outcome falls within +-1.28 x their root mean
-square in 8 years out of 10 (normal approximation). It covers every source of error, not only
-the lag. At least `MIN_RANGE_YEARS` earlier years are needed, else the range is None.
+complete year at the same point of that year, with only what was known then, and compared with
+the final outcome. Errors of neighbouring years are correlated (a stock that runs long, a slow
+year for declarations), so they are worth fewer independent years than there are: the range uses
+the root mean square error with a Student-t quantile for the effective number of years
+n (1 - r) / (1 + r), r the lag-one correlation of the errors. At least `MIN_RANGE_YEARS` earlier
+years are needed, else the range is None. The backtest itself says, per row, whether the outcome
+fell in the range its own earlier years gave (`in_range`), so the range can be checked.
 
-What was known at a date P: declarations with ingediend_op <= P; toewijzingen with
-aanvraagdatum (else begindatum) <= P. The warehouse keeps only a toewijzing's last einddatum, so
-when the past is reconstructed (backtest, active factor) an einddatum after P counts as unknown.
-`forecast` itself uses einddatum as given: in a live warehouse an einddatum after the peildatum
-is a planned end. A toewijzing with frequentie totaal but no einddatum (still running) is
-assumed to last as long as the median totaal toewijzing that ended in the last `HISTORY` months.
+What was known at a date P: declarations with ingediend_op <= P; toewijzingen with aanvraagdatum
+(else begindatum) <= P; tariff changes with bekend_op <= P. The warehouse keeps only a
+toewijzing's last einddatum, so when the past is reconstructed (backtest) an einddatum after P
+counts as unknown. It also keeps only the last tarief: an export that overwrites the tarief of
+running toewijzingen at a change lets the backtest know a later change too early.
+`tarief_historie` (toewijzing_id, geldig_vanaf, tarief) repairs that; without it `tarief_check`
+tests the export for the pattern, and `Forecast.tarief_check` and the backtest carry the verdict.
 
 Public API
     inputs = load(cursor, peildatum, productcategorie=["43"], wijk_code=None, aanbieder_agb=None)
-    fc = forecast(inputs.toewijzingen, inputs.declaraties, 2024, date(2024, 6, 30))
+    fc = forecast(inputs.toewijzingen, inputs.declaraties, 2024, date(2024, 6, 30),
+                  tarieven=inputs.tarieven, tarief_historie=inputs.tarief_historie)
     fc.total, fc.low, fc.high, fc.months   # months: one row per month of care, for a chart
-    describe(fc)                           # Dutch paragraph with the numbers
-    bt = backtest(inputs.toewijzingen, inputs.declaraties, checkpoints=(3, 6, 9))
-    summary(bt); explain(bt)               # error per checkpoint vs the naive forecast, in Dutch
+    fc.late                                # late aanbieders (vertraging.SIGNAL_SCHEMA)
+    describe(fc); late_text(row)           # Dutch paragraph; one Dutch line per late aanbieder
+    bt = backtest(inputs.toewijzingen, inputs.declaraties, checkpoints=(3, 6, 9), tarieven=...)
+    summary(bt); explain(bt, herkomst="demodata, zaad 193")
+    late_aanbieders(inputs.toewijzingen, inputs.declaraties, peildatum)   # the signal, with `tekst`
+    as_known_at(toewijzingen, declaraties, date(2024, 6, 30))             # the data as they were then
+    metrics.jeugd.wat_als.wat_als(fc, Scenario(...))                      # the what-if (issue 13)
     CompletionFactors.estimate(inputs.declaraties, date(2024, 6, 30)).frame()
     jaareinde(ctx)                         # the derived metric `prognose` (metrics.derived)
 
-Frames: toewijzingen need aanvraagdatum, begindatum, einddatum, volume, frequentie, tarief;
-declaraties need maand, ingediend_op, bedrag (status optional). Both may be the full tables or
-the aggregates `load` returns. Filters (productcategorie, aanbieder, wijk) are applied by `load`.
+Frames: toewijzingen need toewijzing_id, aanvraagdatum, begindatum, einddatum, volume,
+frequentie, tarief (aanbieder_agb, aanbieder_naam, productcategorie, productcode used when present);
+declaraties need toewijzing_id, maand, ingediend_op, bedrag (status optional). Both may be the
+full tables or what `load` returns. Filters (productcategorie, aanbieder, wijk) are applied by `load`.
 """
 
 from __future__ import annotations
@@ -64,6 +85,7 @@ import polars as pl
 from babel.numbers import format_decimal
 
 from metrics.errors import InvalidQuery
+from metrics.jeugd import looptijd, maanden, tarieven, vertraging
 
 if TYPE_CHECKING:
     from metrics.derived import DerivedContext
@@ -71,184 +93,131 @@ if TYPE_CHECKING:
 MAX_LAG = 12  # months after which a month of care counts as complete
 HISTORY = 36  # complete months the completion shares and utilisation are estimated on
 MIN_REFERENCE_MONTHS = 12
-CALIBRATION_YEARS = 3  # earlier years the active factor uses: recent behaviour matters most
 MIN_RANGE_YEARS = 3
+LEVEL_WINDOW = MAX_LAG + HISTORY  # months of declarations the price level is read from
+FE_ROWS = 200_000  # toewijzing-months the month effect of the price level is fitted on, at most
+SEASON_YEARS = 3  # years of starts the calendar pattern of new toewijzingen is taken from
+NEW_YEARS = 1  # years of starts the number and cost of new toewijzingen per month are taken from
 Z80 = 1.2815515655446004  # 10% in each tail of a normal distribution
+# Student-t 90% quantiles (80% two-sided) by degrees of freedom; between them linear, beyond 30 normal.
+T90 = {1: 3.078, 2: 1.886, 3: 1.638, 4: 1.533, 5: 1.476, 6: 1.440, 7: 1.415, 8: 1.397, 9: 1.383, 10: 1.372,
+       12: 1.356, 15: 1.341, 20: 1.325, 30: 1.310}  # fmt: skip
 
-# frequentie as stored in the warehouse -> months' worth per unit of frequency: 52 weeks and
-# 365 days spread over 12 months, as controllers budget them.
-MONTHLY_FACTOR = {"per dag": 365 / 12, "per week": 52 / 12, "per maand": 1.0}
-# Spread evenly over the days from begindatum to einddatum.
+# frequentie as stored in the warehouse -> how the price runs: per day (dag, week: 1/7 per day),
+# per calendar month, or a total spread over the toewijzing's days.
+PER_DAY = {"per dag": 1.0, "per week": 1 / 7}
+PER_MAAND = "per maand"
 TOTAAL = "totaal binnen geldigheidsduur"
-# Length assumed for a total budget without einddatum when no such toewijzing has ended recently:
-# a toewijzing is commonly granted for at most a year.
-DEFAULT_TOTAAL_DAYS = 365
+FREQUENTIES = (*PER_DAY, PER_MAAND, TOTAAL)
 # A rejected line is never paid; credit lines (gecrediteerd, negative) reverse paid ones and count.
 REJECTED_STATUS = ("afgekeurd",)
+UNKNOWN = "onbekend"
 
 LABELS = {
     "month": "Zorgmaand",
     "realised": "Gedeclareerd",
     "expected_lag": "Nog te declareren (maanden t/m peildatum)",
-    "expected_active": "Verwacht (lopende toewijzingen)",
+    "late_fill": "Waarvan achterstand late aanbieders",
+    "expected_active": "Verwacht (nog te leveren zorg)",
+    "expected_known": "Waarvan lopende toewijzingen",
+    "expected_new": "Waarvan nieuwe toewijzingen",
     "total": "Prognose per maand",
     "cumulative": "Prognose cumulatief",
 }
-
-_MONTHS_NL = (
-    "januari", "februari", "maart", "april", "mei", "juni",
-    "juli", "augustus", "september", "oktober", "november", "december",
-)
 
 
 class InsufficientHistory(ValueError):
     """Too little complete history before the peildatum to estimate how declarations come in."""
 
 
-def _mi(d: dt.date) -> int:
-    return d.year * 12 + d.month - 1
-
-
-def _month_start(mi: int) -> dt.date:
-    return dt.date(mi // 12, mi % 12 + 1, 1)
-
-
-def _month_end(d: dt.date) -> dt.date:
-    nxt = _month_start(_mi(d) + 1)
-    return nxt - dt.timedelta(days=1)
-
-
-def _is_month_end(d: dt.date) -> bool:
-    return d == _month_end(d)
-
-
-def _day_limit(peildatum: dt.date) -> int:
-    """Day up to which a month counts as in: at a month end every day of any month does."""
-    return 31 if _is_month_end(peildatum) else peildatum.day
-
-
-def _same_point(peildatum: dt.date, year: int) -> dt.date:
-    """The same moment in another year; a month end stays a month end (29 Feb -> 28 Feb)."""
-    if _is_month_end(peildatum):
-        return _month_end(dt.date(year, peildatum.month, 1))
-    return dt.date(year, peildatum.month, min(peildatum.day, _month_end(dt.date(year, peildatum.month, 1)).day))
-
-
-def _months_elapsed(year: int, peildatum: dt.date) -> float:
-    """Months of `year` behind us at the peildatum, counting the current month pro rata."""
-    months = (peildatum.year - year) * 12 + peildatum.month - 1 + peildatum.day / _month_end(peildatum).day
-    return min(months, 12.0)
+_eur, _pct, _date, _listing = maanden.eur, maanden.pct, maanden.date, maanden.listing
 
 
 # --- inputs ---------------------------------------------------------------------------------
 
 
-def _declarations(declaraties: pl.DataFrame) -> pl.DataFrame:
-    """Declared amounts per (month of care, submission date): all the forecast needs."""
+def _toewijzingen(toewijzingen: pl.DataFrame) -> pl.DataFrame:
+    """Per toewijzing: an integer id, aanbieder, group, when it was known, when it runs, its price."""
+    unknown = sorted(set(toewijzingen["frequentie"].unique().to_list()) - set(FREQUENTIES), key=str)
+    if unknown:
+        raise ValueError(f"onbekende frequentie in toewijzingen: {unknown}; verwacht een van {list(FREQUENTIES)}")
+    cols = toewijzingen.columns
+    agb = pl.col("aanbieder_agb").cast(pl.String).fill_null(UNKNOWN) if "aanbieder_agb" in cols else pl.lit(UNKNOWN)
+    naam = pl.col("aanbieder_naam").cast(pl.String) if "aanbieder_naam" in cols else pl.lit(None, dtype=pl.String)
+    # Products differ most in how long they run (a crisis placement, pleegzorg): group by product
+    # where the export has it, else by productcategorie.
+    groep = pl.col("productcategorie").cast(pl.String) if "productcategorie" in cols else pl.lit(None, dtype=pl.String)
+    if "productcode" in cols:
+        groep = pl.coalesce(pl.col("productcode").cast(pl.String), groep)
+    total = pl.col("frequentie") == TOTAAL
+    # A budget runs out, a periodic toewijzing runs on: their lengths are learnt apart.
+    groep = pl.when(total).then(groep.fill_null(UNKNOWN) + " (totaal)").otherwise(groep.fill_null(UNKNOWN))
+    ident = pl.col("toewijzing_id").cast(pl.String) if "toewijzing_id" in cols else pl.int_range(pl.len()).cast(pl.String)
+    return toewijzingen.select(
+        toewijzing_id=ident,
+        aanbieder=agb,
+        naam=naam,
+        groep=groep,
+        pool=pl.when(total).then(pl.lit(looptijd.POOL_TOTAAL)).otherwise(pl.lit(looptijd.POOL_PERIODIC)),
+        known_on=pl.coalesce("aanvraagdatum", "begindatum"),
+        begin=pl.col("begindatum"),
+        end=pl.col("einddatum"),
+        freq=pl.col("frequentie"),
+        volume=pl.col("volume").cast(pl.Float64),
+        amount=pl.col("volume").cast(pl.Float64) * pl.col("tarief").cast(pl.Float64),
+        # The day the tarief was set: its start, unless a tarief history says otherwise.
+        tau=pl.col("begindatum"),
+    ).with_row_index("tid")
+
+
+HISTORY_SCHEMA = {"toewijzing_id": pl.String, "geldig_vanaf": pl.Date, "tarief": pl.Float64}
+
+
+def _history(tarief_historie: pl.DataFrame | None) -> pl.DataFrame | None:
+    """A tarief history (toewijzing_id, geldig_vanaf, tarief: the tarief a toewijzing had from
+    that day, as successive exports showed it), checked and sorted; None when absent."""
+    if tarief_historie is None:
+        return None
+    missing = [c for c in HISTORY_SCHEMA if c not in tarief_historie.columns]
+    if missing:
+        raise ValueError(f"tariefhistorie mist kolom(men) {missing}; verwacht toewijzing_id, geldig_vanaf, tarief")
+    return tarief_historie.select([pl.col(c).cast(t) for c, t in HISTORY_SCHEMA.items()]).drop_nulls().sort("toewijzing_id", "geldig_vanaf")
+
+
+def _declarations(declaraties: pl.DataFrame, t: pl.DataFrame) -> pl.DataFrame:
+    """Declared amounts per (toewijzing, month of care, submission date), with the aanbieder."""
+    if "toewijzing_id" not in declaraties.columns:
+        raise ValueError("declaraties missen kolom toewijzing_id: de prognose rekent per aanbieder en per toewijzing")
     d = declaraties.lazy()
     if "status" in declaraties.columns:
-        d = d.filter(~pl.col("status").is_in(list(REJECTED_STATUS)).fill_null(True))
+        d = d.filter(~pl.col("status").is_in(list(REJECTED_STATUS)).fill_null(False))
+    keys = t.lazy().select("toewijzing_id", "tid", "aanbieder", "naam")
     return (
-        d.group_by(maand=pl.col("maand").dt.month_start(), ingediend_op=pl.col("ingediend_op"))
+        d.group_by(toewijzing_id=pl.col("toewijzing_id").cast(pl.String), maand=pl.col("maand").dt.month_start(), ingediend_op=pl.col("ingediend_op"))
         .agg(bedrag=pl.col("bedrag").cast(pl.Float64).sum())
+        .join(keys, on="toewijzing_id", how="left")
         .with_columns(
-            mi=pl.col("maand").dt.year().cast(pl.Int32) * 12 + pl.col("maand").dt.month().cast(pl.Int32) - 1,
-            sub_mi=pl.col("ingediend_op").dt.year().cast(pl.Int32) * 12
-            + pl.col("ingediend_op").dt.month().cast(pl.Int32)
-            - 1,
+            aanbieder=pl.col("aanbieder").fill_null(UNKNOWN),
+            mi=maanden.expr("maand"),
+            sub_mi=maanden.expr("ingediend_op"),
             sub_day=pl.col("ingediend_op").dt.day().cast(pl.Int32),
         )
+        .drop("toewijzing_id")
         .collect()
     )
 
 
-def _toewijzingen(toewijzingen: pl.DataFrame) -> pl.DataFrame:
-    """Per toewijzing: when it was known, when it runs, and what it costs (per month if periodic)."""
-    known = [*MONTHLY_FACTOR, TOTAAL]
-    unknown = sorted(set(toewijzingen["frequentie"].unique().to_list()) - set(known), key=str)
-    if unknown:
-        raise ValueError(f"onbekende frequentie in toewijzingen: {unknown}; verwacht een van {known}")
-    amount = pl.col("volume").cast(pl.Float64) * pl.col("tarief").cast(pl.Float64)
-    return toewijzingen.select(
-        known_on=pl.coalesce("aanvraagdatum", "begindatum"),
-        begin=pl.col("begindatum"),
-        end=pl.col("einddatum"),
-        total=pl.col("frequentie") == TOTAAL,
-        amount=amount,
-        monthly=amount * pl.col("frequentie").replace_strict(MONTHLY_FACTOR, default=None, return_dtype=pl.Float64),
-    )
-
-
-def _typical_days(t: pl.DataFrame, peildatum: dt.date) -> int:
-    """Median length of the totaal toewijzingen that ended in the `HISTORY` months before the peildatum."""
-    ended = t.filter(
-        pl.col("total") & pl.col("end").is_between(_month_start(_mi(peildatum) - HISTORY), peildatum)
-    ).select(((pl.col("end") - pl.col("begin")).dt.total_days() + 1).median())
-    median = ended.item()
-    return DEFAULT_TOTAAL_DAYS if median is None else max(1, round(median))
-
-
-def _known_at(t: pl.DataFrame, peildatum: dt.date, *, reconstruct: bool) -> pl.DataFrame:
-    """The toewijzingen known at the peildatum, with a daily cost for those with a total budget."""
-    known = t.filter(pl.col("known_on") <= peildatum)
-    if reconstruct:
-        known = known.with_columns(end=pl.when(pl.col("end") > peildatum).then(None).otherwise(pl.col("end")))
-    # A total budget without an einddatum is assumed to run the usual length of such toewijzingen.
-    days = _typical_days(known, peildatum)
-    open_total = pl.col("total") & pl.col("end").is_null()
-    known = known.with_columns(end=pl.when(open_total).then(pl.col("begin").dt.offset_by(f"{days - 1}d")).otherwise(pl.col("end")))
-    return known.with_columns(
-        daily_total=pl.when(pl.col("total")).then(pl.col("amount") / ((pl.col("end") - pl.col("begin")).dt.total_days() + 1))
-    )
-
-
-def _expected(t: pl.DataFrame, months: Sequence[int]) -> list[float]:
-    """Cost of the toewijzingen in `t` per month (month indexes), pro rata for the days running.
-
-    Built as a running total over days (+rate on begindatum, -rate the day after einddatum),
-    so the cost grows with the number of toewijzingen once, not once per month.
-    """
-    if not months:
-        return []
-    first, last = _month_start(min(months)), _month_end(_month_start(max(months)))
-    starts = t.select(
-        day=pl.max_horizontal(pl.col("begin"), pl.lit(first)),
-        periodic=pl.col("monthly").fill_null(0.0),
-        total=pl.col("daily_total").fill_null(0.0),
-    )
-    stops = t.filter(pl.col("end").is_not_null()).select(
-        day=pl.max_horizontal(pl.col("end").dt.offset_by("1d"), pl.lit(first)),
-        periodic=-pl.col("monthly").fill_null(0.0),
-        total=-pl.col("daily_total").fill_null(0.0),
-    )
-    events = pl.concat([starts, stops]).filter(pl.col("day") <= last).group_by("day").agg(pl.all().sum())
-    days = pl.DataFrame({"day": pl.date_range(first, last, "1d", eager=True)})
-    per_month = (
-        days.join(events, on="day", how="left")
-        .sort("day")
-        .select(
-            mi=pl.col("day").dt.year().cast(pl.Int32) * 12 + pl.col("day").dt.month().cast(pl.Int32) - 1,
-            # A periodic toewijzing costs its monthly amount spread over the days of each month.
-            cost=pl.col("periodic").fill_null(0.0).cum_sum() / pl.col("day").dt.month_end().dt.day()
-            + pl.col("total").fill_null(0.0).cum_sum(),
-        )
-        .group_by("mi")
-        .agg(pl.col("cost").sum())
-    )
-    got = dict(per_month.iter_rows())
-    return [float(got[mi]) for mi in months]
-
-
-# --- completion factors ---------------------------------------------------------------------
+# --- completion factors (all aanbieders together) ---------------------------------------------
 
 
 @dataclass(frozen=True)
 class CompletionFactors:
-    """Which share of a month of care's eventual amount is declared k months after that month.
+    """Which share of a month of care's eventual amount is declared k months after that month,
+    for all aanbieders together (the forecast itself uses each aanbieder's own, `vertraging`).
 
     shares[k] is the share in at the same point k months later (k = 0: at the peildatum in the
-    month of care itself), estimated over the complete months (at least `max_lag` months old)
-    of the last `HISTORY` months before the peildatum, weighted by amount.
+    month of care itself), the median over yearly blocks of the complete months (at least
+    `max_lag` months old) of the last `HISTORY` months before the peildatum.
     """
 
     peildatum: dt.date
@@ -257,7 +226,12 @@ class CompletionFactors:
 
     @classmethod
     def estimate(cls, declaraties: pl.DataFrame, peildatum: dt.date, *, max_lag: int = MAX_LAG) -> CompletionFactors:
-        return _completion(_declarations(declaraties), peildatum, max_lag)[0]
+        t = pl.DataFrame({"toewijzing_id": declaraties["toewijzing_id"].cast(pl.String).unique()}) if "toewijzing_id" in declaraties.columns else None
+        if t is None:
+            raise ValueError("declaraties missen kolom toewijzing_id")
+        keys = t.with_row_index("tid").with_columns(aanbieder=pl.lit(UNKNOWN), naam=pl.lit(None, dtype=pl.String))
+        d = _declarations(declaraties, keys).filter(pl.col("ingediend_op") <= peildatum)
+        return _pooled(d, peildatum, max_lag)[0]
 
     def share(self, age: int) -> float:
         """Share in for a month of care `age` months before the peildatum's month."""
@@ -272,85 +246,170 @@ class CompletionFactors:
         )
 
 
-def _completion(d: pl.DataFrame, peildatum: dt.date, max_lag: int) -> tuple[CompletionFactors, dict[int, float]]:
-    """Completion shares and the eventual amount of each reference month (month index -> euro)."""
-    p = _mi(peildatum)
-    ref = d.filter(
-        (pl.col("ingediend_op") <= peildatum) & pl.col("mi").is_between(p - max_lag - HISTORY + 1, p - max_lag)
-    )
-    eventual = {mi: v for mi, v in ref.group_by("mi").agg(pl.col("bedrag").sum()).iter_rows() if v != 0}
-    ref = ref.filter(pl.col("mi").is_in(list(eventual)))
-    total = sum(eventual.values())
-    if len(eventual) < MIN_REFERENCE_MONTHS or total <= 0:
+def _pooled(d: pl.DataFrame, peildatum: dt.date, max_lag: int) -> tuple[CompletionFactors, pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """Everyone's completion factors, the per-aanbieder shares, the reference months' amounts and
+    how complete a toewijzing-month with lines in is by age (vertraging.shares)."""
+    shares, eventual, cc = vertraging.shares(d, peildatum, max_lag, HISTORY)
+    ref = eventual.filter((pl.col("aanbieder") == vertraging.POOLED) & (pl.col("bedrag") != 0))
+    total = float(ref["bedrag"].sum()) if ref.height else 0.0
+    if ref.height < MIN_REFERENCE_MONTHS or total <= 0:
         raise InsufficientHistory(
             f"te weinig afgeronde maanden vóór {peildatum.isoformat()} om te schatten hoe declaraties binnenkomen: "
-            f"{len(eventual)} gevonden, minstens {MIN_REFERENCE_MONTHS} nodig "
+            f"{ref.height} gevonden, minstens {MIN_REFERENCE_MONTHS} nodig "
             f"(een maand telt als afgerond na {max_lag} maanden)"
         )
-    # The age at which a line counts as in: its lag in months, one more if it came later in
-    # that month than the peildatum's day.
-    age_in = (pl.col("sub_mi") - pl.col("mi") + (pl.col("sub_day") > _day_limit(peildatum)).cast(pl.Int32)).clip(
-        lower_bound=0
-    )
-    by_age = dict(ref.group_by(age=age_in).agg(pl.col("bedrag").sum()).iter_rows())
-    shares, cum = [], 0.0
-    for age in range(max_lag):
-        cum += by_age.get(age, 0.0)
-        shares.append(cum / total)
-    return CompletionFactors(peildatum, tuple(shares), len(eventual)), eventual
+    pooled = shares.filter(pl.col("aanbieder") == vertraging.POOLED).sort("k")
+    got = dict(zip(pooled["k"].to_list(), pooled["s"].to_list()))
+    factors = CompletionFactors(peildatum, tuple(float(got.get(k, 1.0)) for k in range(max_lag)), ref.height)
+    return factors, shares, eventual, cc
 
 
-# --- forecast -------------------------------------------------------------------------------
+# --- the forecast --------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class Forecast:
     """Year-end forecast of jaar `year` made at `peildatum`; amounts in euro.
 
-    months: one row per month of care (month, realised, expected_lag, expected_active, total,
-    cumulative); `LABELS` has their Dutch names. backtest: the earlier years at the same point
-    of the year that the range comes from (columns as `backtest`).
+    The sums: realised + expected_lag + expected_active = total; late_fill is the part of
+    expected_lag added for late aanbieders; expected_known + expected_new = expected_active.
+    low, high: the 80% range (None with too few earlier years), effective_years the number of
+    independent years its errors were worth. months: one row per month of care (month, realised,
+    expected_lag, late_fill, expected_active, expected_known, expected_new, total, cumulative);
+    `LABELS` has their Dutch names. late: the late aanbieders at the peildatum
+    (vertraging.SIGNAL_SCHEMA). backtest: the earlier years at the same point of the year the
+    range comes from (columns as `backtest`). price_level: per month index (mi) the tariff level
+    used (niveau = gedeclareerd x residu: declared changes x what declarations showed).
+    tarieven: the declared changes known at the peildatum. tarief_check: can the tarief column
+    be taken as each start's (see `tarief_check`). parts: what the what-if
+    (`metrics.jeugd.wat_als`) recomputes, see `_Parts`.
     """
 
     year: int
     peildatum: dt.date
     realised: float
     expected_lag: float
+    late_fill: float
     expected_active: float
+    expected_known: float
+    expected_new: float
     total: float
     low: float | None
     high: float | None
     naive: float
     utilisation: float
-    active_factor: float
-    active_factor_years: tuple[int, ...]
     completion: CompletionFactors
     months: pl.DataFrame
+    late: pl.DataFrame
     backtest: pl.DataFrame
+    effective_years: float | None
+    price_level: pl.DataFrame
+    tarieven: pl.DataFrame
+    tarief_check: TariefCheck
+    parts: _Parts
+
+
+class TariefCheck(NamedTuple):
+    """Whether the tarief of toewijzingen can be taken as it was at an earlier date.
+
+    trusted: True when the tarief comes from a tarief history, or the export shows toewijzingen
+    keep the tarief of their start; False when running toewijzingen look re-priced (overwritten);
+    None when the data cannot tell (no price change seen). reason: one Dutch sentence."""
+
+    trusted: bool | None
+    reason: str
+
+
+class _Parts(NamedTuple):
+    """The forecast's own parts, per month of care (mi), for the what-if.
+
+    known: per month after the peildatum, what known toewijzingen are expected to cost (mi, bedrag).
+    new: per group (groep, pool), start month and month (start, mi, k = mi - start): expected
+    starts not known yet (aantal), cost of a running toewijzing in a full month at that month's
+    tariff level and its aanbieder's utilisation (kosten), the share of the month that counts
+    (deel: the rest of the peildatum's month for its starters, else 1) and the expected share of
+    the month a starter runs (bezetting, `looptijd.occupancy`); amount = product of the four.
+    curves: the survival curves (looptijd.curves). starts: per group the starts per month over
+    the last year (per_month) and the mean length in days of a new toewijzing (lengte)."""
+
+    known: pl.DataFrame
+    new: pl.DataFrame
+    curves: pl.DataFrame
+    starts: pl.DataFrame
+
+
+class _State(NamedTuple):
+    """Everything the forecast knows at one peildatum, for any year."""
+
+    peildatum: dt.date
+    known: pl.DataFrame  # toewijzingen known, with end as known, rates and level at start
+    curves: pl.DataFrame
+    level: pl.DataFrame  # mi, niveau (declared x residual), for every month needed
+    declared_level: pl.DataFrame
+    residual: pl.DataFrame
+    past: pl.DataFrame  # tid, aanbieder, groep, mi, cost (priced at level) for months <= p
+    d: pl.DataFrame  # declarations in by the peildatum
+    shares: pl.DataFrame
+    completion: CompletionFactors
+    utilisation: pl.DataFrame  # aanbieder, u
+    pooled_utilisation: float
+    changes: pl.DataFrame
 
 
 class _Point(NamedTuple):
-    realised: list[float]
-    expected_lag: list[float]
-    expected_active: list[float]
+    months: pl.DataFrame
+    late: pl.DataFrame
     utilisation: float
-    active_factor: float
-    active_factor_years: tuple[int, ...]
     completion: CompletionFactors
+    parts: _Parts
+    price_level: pl.DataFrame
+    changes: pl.DataFrame
 
     @property
     def total(self) -> float:
-        return sum(self.realised) + sum(self.expected_lag) + sum(self.expected_active)
+        return float(self.months["total"].sum())
+
+
+def _cost() -> pl.Expr:
+    """Cost of `days` running days in month `mi` at the toewijzing's own price."""
+    return pl.col("per_day") * pl.col("days") + pl.col("per_month") * pl.col("days") / maanden.days_expr(pl.col("mi"))
+
+
+def _new_amount() -> pl.Expr:
+    """Expected cost of new toewijzingen in a row of `_Parts.new`."""
+    return pl.col("aantal") * pl.col("kosten") * pl.col("deel") * pl.col("bezetting")
+
+
+def _explode(known: pl.DataFrame, lo: int, hi: int) -> pl.DataFrame:
+    """One row per toewijzing and month in [lo, hi] that it runs in, with its running days.
+    A toewijzing without an einddatum runs through month `hi`."""
+    first = pl.max_horizontal(maanden.expr("begin"), pl.lit(lo, dtype=pl.Int32))
+    last = pl.min_horizontal(pl.coalesce(maanden.expr("end"), pl.lit(hi, dtype=pl.Int32)), pl.lit(hi, dtype=pl.Int32))
+    rows = known.filter(first <= last).with_columns(mi=pl.int_ranges(first, last + 1, dtype=pl.Int32), end_mi=maanden.expr("end")).explode("mi")
+    m_start = maanden.start_expr(pl.col("mi"))
+    run_from = pl.max_horizontal(pl.col("begin"), m_start)
+    run_to = pl.min_horizontal(pl.coalesce(pl.col("end"), m_start.dt.month_end()), m_start.dt.month_end())
+    return rows.with_columns(days=((run_to - run_from).dt.total_days() + 1).cast(pl.Float64))
 
 
 class _Model:
     """Prepared inputs plus the caches that make a backtest over many years cheap."""
 
-    def __init__(self, toewijzingen: pl.DataFrame, declaraties: pl.DataFrame, max_lag: int) -> None:
-        self.d = _declarations(declaraties)
+    def __init__(
+        self, toewijzingen: pl.DataFrame, declaraties: pl.DataFrame, max_lag: int, changes: Any = None, tarief_historie: pl.DataFrame | None = None
+    ) -> None:
         self.t = _toewijzingen(toewijzingen)
+        self.history = _history(tarief_historie)
+        self.d = _declarations(declaraties, self.t)
         self.max_lag = max_lag
-        self._raw_future: dict[dt.date, float] = {}
+        self.changes = tarieven.wijzigingen(changes)
+        first = self.d["mi"].min() if self.d.height else None
+        self.data_start = maanden.month_start(int(first)) if first is not None else dt.date(1900, 1, 1)
+        self._states: dict[tuple[dt.date, bool], _State] = {}
+        self._months: pl.DataFrame | None = None
+        self._months_first = self._months_last = 0
+
+    # -- what is in ----------------------------------------------------------------------------
 
     def in_by(self, year: int, cut: dt.date) -> list[float]:
         """Declared per month of care of `year` with ingediend_op <= cut."""
@@ -361,63 +420,384 @@ class _Model:
             .agg(pl.col("bedrag").sum())
             .iter_rows()
         )
-        return [got.get(first + i, 0.0) for i in range(12)]
+        return [float(got.get(first + i, 0.0)) for i in range(12)]
 
     def complete(self, year: int, peildatum: dt.date) -> bool:
-        return _mi(peildatum) - (year * 12 + 11) >= self.max_lag
+        return maanden.mi(peildatum) - (year * 12 + 11) >= self.max_lag
 
-    def raw_future(self, checkpoint: dt.date) -> float:
-        """Priced cost of the months after `checkpoint` in its year, as known at the checkpoint."""
-        if checkpoint not in self._raw_future:
-            months = list(range(_mi(checkpoint) + 1, checkpoint.year * 12 + 12))
-            t = _known_at(self.t, checkpoint, reconstruct=True)
-            self._raw_future[checkpoint] = sum(_expected(t, months))
-        return self._raw_future[checkpoint]
+    def years(self) -> range:
+        """The years with months of care in the declarations."""
+        if self.d.is_empty():
+            return range(0)
+        return range(int(self.d["mi"].min()) // 12, int(self.d["mi"].max()) // 12 + 1)
 
-    def active_factor(self, year: int, peildatum: dt.date, utilisation: float) -> tuple[float, tuple[int, ...]]:
-        """Final cost / priced cost of the remaining months, at this point of earlier years."""
-        actual = priced = 0.0
-        used: list[int] = []
-        y = year - 1
-        while len(used) < CALIBRATION_YEARS and y >= self.years().start:
-            if self.complete(y, peildatum):
-                point = _same_point(peildatum, y)
-                raw = self.raw_future(point)
-                if raw > 0:
-                    actual += sum(self.in_by(y, peildatum)[point.month :])
-                    priced += raw
-                    used.append(y)
-            y -= 1
-        if not used:
-            return utilisation, ()
-        return actual / priced, tuple(sorted(used))
+    def _running(self, known: pl.DataFrame, lo: int, p: int, peildatum: dt.date) -> pl.DataFrame:
+        """The toewijzing-months in [lo, p] of the known toewijzingen, priced at their own tarief
+        (cost0). Cut from one table of every toewijzing's months, made once: a month up to the
+        peildatum's ran as it ran, except that a toewijzing whose einddatum is not known yet
+        (after the peildatum) runs through the peildatum's month."""
+        if self._months is None or p > self._months_last or lo < self._months_first:
+            last = max(p, int(self.d["mi"].max()) if self.d.height else p)
+            first = min(lo, maanden.mi(self.data_start) - LEVEL_WINDOW)
+            months = _explode(self.t.select("tid", "begin", "end"), first, last).select("tid", "mi", "days", "end_mi").sort("mi")
+            self._months, self._months_first, self._months_last = months, first, last
+        # Sorted by month: the window is a slice, not a scan.
+        mi = self._months["mi"]
+        a, b = int(mi.search_sorted(lo, side="left")), int(mi.search_sorted(p, side="right"))
+        # tid is the row number of self.t: a take by position instead of a hash join.
+        columns = ["aanbieder", "naam", "groep", "begin", "end", "per_day", "per_month", "level_start"]
+        full = self.t.select("tid").join(known.select("tid", *columns), on="tid", how="left", maintain_order="left")
+        rows = self._months.slice(a, b - a)
+        index = rows["tid"]
+        rows = rows.with_columns([full[c].gather(index) for c in columns]).filter(pl.col("per_day").is_not_null())
+        unknown_end = pl.col("end").is_null() & (pl.col("mi") == p) & (pl.col("end_mi") == p)
+        m_start = maanden.start_expr(pl.col("mi"))
+        through = (m_start.dt.month_end() - pl.max_horizontal(pl.col("begin"), m_start)).dt.total_days() + 1
+        return rows.with_columns(days=pl.when(unknown_end).then(through.cast(pl.Float64)).otherwise(pl.col("days"))).with_columns(cost0=_cost()).drop(
+            "end_mi", "begin", "end"
+        )
 
-    def point(self, year: int, peildatum: dt.date, *, reconstruct: bool) -> _Point:
-        completion, eventual = _completion(self.d, peildatum, self.max_lag)
-        t = _known_at(self.t, peildatum, reconstruct=reconstruct)
-        ref_months = sorted(eventual)
-        ref_priced = _expected(t, ref_months)
-        priced_total = sum(ref_priced)
-        if priced_total <= 0:
+    def _tarief_at(self, known: pl.DataFrame, peildatum: dt.date) -> pl.DataFrame:
+        """The tarief each toewijzing had at the peildatum according to the tarief history (its
+        latest row on or before it; the earliest row when the history starts later), and the day
+        that tarief was set (`tau`: its row's geldig_vanaf, not before the start)."""
+        rows = self.history.join(known.select("toewijzing_id", "tid"), on="toewijzing_id", how="inner")
+        at = rows.filter(pl.col("geldig_vanaf") <= peildatum).group_by("tid").agg(pl.all().sort_by("geldig_vanaf").last())
+        first = rows.group_by("tid").agg(pl.all().sort_by("geldig_vanaf").first())
+        chosen = pl.concat([at, first.join(at.select("tid"), on="tid", how="anti")]).select("tid", "geldig_vanaf", h_tarief="tarief")
+        return (
+            known.join(chosen, on="tid", how="left")
+            .with_columns(
+                amount=pl.when(pl.col("h_tarief").is_not_null()).then(pl.col("volume") * pl.col("h_tarief")).otherwise(pl.col("amount")),
+                tau=pl.when(pl.col("h_tarief").is_not_null()).then(pl.max_horizontal("begin", "geldig_vanaf")).otherwise(pl.col("tau")),
+            )
+            .drop("geldig_vanaf", "h_tarief")
+        )
+
+    # -- the state at a peildatum ----------------------------------------------------------------
+
+    def state(self, peildatum: dt.date, *, reconstruct: bool) -> _State:
+        key = (peildatum, reconstruct)
+        if key not in self._states:
+            self._states[key] = self._state(peildatum, reconstruct)
+        return self._states[key]
+
+    def _state(self, peildatum: dt.date, reconstruct: bool) -> _State:
+        p = maanden.mi(peildatum)
+        d = self.d.filter(pl.col("ingediend_op") <= peildatum)
+        completion, shares, eventual, cc = _pooled(d, peildatum, self.max_lag)
+
+        known = self.t.filter(pl.col("known_on") <= peildatum)
+        if reconstruct:
+            known = known.with_columns(end=pl.when(pl.col("end") > peildatum).then(None).otherwise(pl.col("end")))
+        if self.history is not None:
+            known = self._tarief_at(known, peildatum)
+        curves = looptijd.curves(known, peildatum, self.data_start)
+        known = known.with_columns(age=(pl.lit(peildatum) - pl.col("begin")).dt.total_days().clip(lower_bound=0).cast(pl.Float64))
+        known = looptijd.at(curves, known, "groep", "pool", "age", "s_now")
+        known = looptijd.spend(curves, known, "groep", "pool", "age", "c_now")
+        total = pl.col("freq") == TOTAAL
+        # A budget with an einddatum is spent evenly over its days; a running one at the expected
+        # daily spend of budgets of its age that are still running (looptijd.spend).
+        known = known.with_columns(
+            per_day=pl.when(total & pl.col("end").is_not_null())
+            .then(pl.col("amount") / ((pl.col("end") - pl.col("begin")).dt.total_days() + 1).cast(pl.Float64))
+            .when(total)
+            .then(pl.col("amount") * pl.col("c_now") / pl.col("s_now").clip(lower_bound=1e-9))
+            .otherwise(pl.col("amount") * pl.col("freq").replace_strict(PER_DAY, default=0.0, return_dtype=pl.Float64)),
+            per_month=pl.when(pl.col("freq") == PER_MAAND).then(pl.col("amount")).otherwise(0.0),
+        )
+
+        changes = tarieven.known(self.changes, peildatum)
+        # Months older than the level window are complete (nothing left to declare): not priced.
+        lo = p - LEVEL_WINDOW + 1
+        known = known.with_columns(level_start=tarieven.level_on(changes, known["tau"]))
+        past = self._running(known, lo, p, peildatum)
+        declared_level = tarieven.month_levels(changes, lo, p + 12)
+        past = past.join(declared_level, on="mi", how="left").with_columns(
+            priced=pl.col("cost0") * pl.col("niveau") / pl.col("level_start")
+        )
+        # The residual level from the toewijzing-months with lines in, over the level window.
+        window = p - LEVEL_WINDOW + 1
+        # A toewijzing-month with lines in may not be complete yet (an aanbieder that splits a
+        # month over submissions): scale it up by how complete such months usually are at that age.
+        cc = cc.rename({"k": "age"})
+        # The month effect needs many toewijzingen, not all: above FE_ROWS toewijzing-months a
+        # fixed subset (every step-th toewijzing) carries it, so a large gemeente is not slower.
+        in_window = past.filter(pl.col("mi") >= window)
+        step = max(1, math.ceil(in_window.height / FE_ROWS))
+        sample = (pl.col("tid") % step) == 0
+        lines = (
+            d.filter((pl.col("mi") >= window) & sample)
+            .group_by("tid", "mi")
+            .agg(declared=pl.col("bedrag").sum())
+            .with_columns(age=(pl.lit(p) - pl.col("mi")).cast(pl.Int32))
+            .join(cc, on="age", how="left")
+            .with_columns(declared=pl.col("declared") / pl.col("cc").fill_null(1.0))
+            .join(in_window.filter(sample).select("tid", "mi", "priced"), on=["tid", "mi"], how="inner")
+        )
+        running = in_window.filter(sample).group_by("mi").agg(priced_all=pl.col("priced").sum())
+        residual = tarieven.residual_level(lines, running)
+        level = self._level(declared_level, residual, lo, p)
+        level_start = known.select("tid", b=maanden.expr("tau")).with_columns(
+            b=pl.col("b").clip(residual["mi"].min() if residual.height else p, p)
+        ).join(residual.select(pl.col("mi").alias("b"), pl.col("niveau").alias("r_start")), on="b", how="left")
+        known = known.join(level_start.select("tid", "r_start"), on="tid", how="left").with_columns(pl.col("r_start").fill_null(1.0))
+        past = past.join(level.select("mi", pl.col("niveau").alias("full")), on="mi", how="left").join(
+            known.select("tid", "r_start"), on="tid", how="left"
+        )
+        past = past.with_columns(cost=pl.col("cost0") * pl.col("full") / (pl.col("level_start") * pl.col("r_start"))).select(
+            "tid", "aanbieder", "naam", "groep", "mi", "cost0", "cost"
+        )
+
+        # Utilisation per aanbieder: what complete months cost / what they priced.
+        ref_lo, ref_hi = p - self.max_lag - HISTORY + 1, p - self.max_lag
+        # Only months with declarations: before the first month of the export nothing was declared.
+        with_lines = eventual.filter((pl.col("aanbieder") == vertraging.POOLED) & (pl.col("bedrag") != 0))["mi"]
+        priced_ref = past.filter(pl.col("mi").is_between(ref_lo, ref_hi) & pl.col("mi").is_in(with_lines.implode()))
+        priced_ref = pl.concat([priced_ref, priced_ref.with_columns(aanbieder=pl.lit(vertraging.POOLED))]).group_by("aanbieder").agg(
+            priced=pl.col("cost").sum(), n=pl.len()
+        )
+        cost_ref = eventual.group_by("aanbieder").agg(bedrag=pl.col("bedrag").sum())
+        util = priced_ref.join(cost_ref, on="aanbieder", how="left").with_columns(
+            own=pl.when(pl.col("priced") > 0).then(pl.col("bedrag").fill_null(0.0) / pl.col("priced"))
+        )
+        pooled_row = util.filter(pl.col("aanbieder") == vertraging.POOLED)
+        if pooled_row.is_empty() or not pooled_row["priced"][0] > 0:
             raise InsufficientHistory(
                 f"geen toewijzingen bekend voor de afgeronde maanden vóór {peildatum.isoformat()}: "
                 "de benutting van toewijzingen is niet te schatten"
             )
-        utilisation = sum(eventual.values()) / priced_total
-        factor, factor_years = self.active_factor(year, peildatum, utilisation)
+        pooled_u = float(pooled_row["own"][0])
+        util = util.with_columns(
+            u=(pl.col("n") * pl.col("own") + vertraging.PRIOR_MONTHS * pooled_u) / (pl.col("n") + vertraging.PRIOR_MONTHS)
+        ).select("aanbieder", "u")
+        return _State(peildatum, known, curves, level, declared_level, residual, past, d, shares, completion, util, pooled_u, changes)
 
-        months = [year * 12 + i for i in range(12)]
-        priced = _expected(t, months)
-        realised = self.in_by(year, peildatum)
-        p = _mi(peildatum)
-        lag = [utilisation * e * (1 - completion.share(p - m)) if m <= p else 0.0 for m, e in zip(months, priced)]
-        active = [factor * e if m > p else 0.0 for m, e in zip(months, priced)]
-        return _Point(realised, lag, active, utilisation, factor, factor_years, completion)
+    @staticmethod
+    def _level(declared: pl.DataFrame, residual: pl.DataFrame, lo: int, p: int) -> pl.DataFrame:
+        """The full level per month: declared x residual; the residual of the window's first month
+        before it, of the peildatum's month after it."""
+        first = residual["mi"].min() if residual.height else p
+        r = residual.select("mi", "niveau")
+        edge_lo = float(r.filter(pl.col("mi") == first)["niveau"][0]) if r.height else 1.0
+        edge_hi = float(r.filter(pl.col("mi") == p)["niveau"][0]) if r.filter(pl.col("mi") == p).height else 1.0
+        return (
+            declared.join(r.rename({"niveau": "residu"}), on="mi", how="left")
+            .with_columns(
+                residu=pl.when(pl.col("mi") < first).then(edge_lo).when(pl.col("mi") > p).then(edge_hi).otherwise(pl.col("residu")).fill_null(1.0)
+            )
+            .select("mi", niveau=pl.col("niveau") * pl.col("residu"), gedeclareerd="niveau", residu="residu")
+        )
+
+    # -- the forecast of one year ----------------------------------------------------------------
+
+    def point(self, year: int, peildatum: dt.date, *, reconstruct: bool) -> _Point:
+        st = self.state(peildatum, reconstruct=reconstruct)
+        p = maanden.mi(peildatum)
+        first, last = year * 12, year * 12 + 11
+        utilisation = st.utilisation
+
+        # Months up to the peildatum: per aanbieder what is in, what is expected, and the lag.
+        lo = min(first, p - vertraging.LATE_WINDOW + 1)
+        hi = min(p, last)
+        expected = (
+            st.past.filter(pl.col("mi").is_between(lo, hi))
+            .group_by("aanbieder", "mi")
+            .agg(priced=pl.col("cost").sum(), naam=pl.col("naam").first())
+            .join(utilisation, on="aanbieder", how="left")
+            .with_columns(expected=pl.col("priced") * pl.col("u").fill_null(st.pooled_utilisation))
+        )
+        declared = (
+            st.d.filter(pl.col("mi").is_between(lo, hi))
+            .group_by("aanbieder", "mi")
+            .agg(declared=pl.col("bedrag").sum(), naam_d=pl.col("naam").first())
+        )
+        per_month = (
+            expected.join(declared, on=["aanbieder", "mi"], how="full", coalesce=True)
+            .with_columns(
+                expected=pl.col("expected").fill_null(0.0),
+                declared=pl.col("declared").fill_null(0.0),
+                naam=pl.coalesce("naam", "naam_d"),
+                age=(pl.lit(p, dtype=pl.Int32) - pl.col("mi")),
+            )
+            .drop("naam_d", "priced", "u")
+        )
+        per_month = vertraging.share_of(st.shares, per_month, self.max_lag)
+        checked = vertraging.late(per_month.filter(pl.col("mi") >= p - vertraging.LATE_WINDOW + 1))
+        per_month = per_month.join(checked.select("aanbieder", "mi", "fill"), on=["aanbieder", "mi"], how="left").with_columns(
+            fill=pl.col("fill").fill_null(0.0)
+        )
+        past = (
+            per_month.filter(pl.col("mi").is_between(first, last))
+            .group_by("mi")
+            .agg(
+                realised=pl.col("declared").sum(),
+                expected_lag=((1 - pl.col("s")) * pl.col("expected")).sum() + pl.col("fill").sum(),
+                late_fill=pl.col("fill").sum(),
+            )
+        )
+
+        # Months to come: known toewijzingen and new ones.
+        known_future, new, starts = self._future(st, year)
+        months = (
+            pl.DataFrame({"mi": pl.int_range(first, last + 1, eager=True).cast(pl.Int32)})
+            .join(past, on="mi", how="left")
+            .join(known_future.rename({"bedrag": "expected_known"}), on="mi", how="left")
+            .join(new.group_by("mi").agg(expected_new=_new_amount().sum()), on="mi", how="left")
+            .with_columns(pl.exclude("mi").fill_null(0.0))
+            .with_columns(expected_active=pl.col("expected_known") + pl.col("expected_new"))
+            .with_columns(total=pl.col("realised") + pl.col("expected_lag") + pl.col("expected_active"))
+            .sort("mi")
+            .with_columns(cumulative=pl.col("total").cum_sum(), month=maanden.start_expr(pl.col("mi")))
+            .select("mi", "month", "realised", "expected_lag", "late_fill", "expected_active", "expected_known", "expected_new", "total", "cumulative")
+        )
+        parts = _Parts(known_future, new, st.curves, starts)
+        return _Point(months, vertraging.signals(checked), st.pooled_utilisation, st.completion, parts, st.level, st.changes)
+
+    def _future(self, st: _State, year: int) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+        """Expected cost of the months after the peildatum in `year`: of known toewijzingen
+        (mi, bedrag), of new ones (per group, start month and month) and the start rates used."""
+        peildatum, p = st.peildatum, maanden.mi(st.peildatum)
+        first, last = max(year * 12, p + 1), year * 12 + 11
+        empty_known = pl.DataFrame(schema={"mi": pl.Int32, "bedrag": pl.Float64})
+        new_schema = {"groep": pl.String, "pool": pl.String, "start": pl.Int32, "mi": pl.Int32, "k": pl.Int32,
+                      "aantal": pl.Float64, "kosten": pl.Float64, "deel": pl.Float64, "bezetting": pl.Float64}  # fmt: skip
+        starts = self._starts(st)
+        rest = (maanden.days_in(p) - peildatum.day) / maanden.days_in(p) if not maanden.is_month_end(peildatum) else 0.0
+        if first > last and not (rest > 0 and year * 12 <= p <= last):
+            return empty_known, pl.DataFrame(schema=new_schema), starts
+        level = st.level.select("mi", "niveau")
+
+        # Known toewijzingen that may still run after the peildatum.
+        running = st.known.filter(pl.col("end").is_null() | (pl.col("end") > peildatum))
+        if first <= last:
+            rows = _explode(running, first, last)
+            start_day = pl.max_horizontal(pl.col("begin"), maanden.start_expr(pl.col("mi")))
+            age_from = (start_day - pl.col("begin")).dt.total_days().cast(pl.Float64)
+            rows = rows.with_columns(cost0=_cost(), age_from=age_from, age_to=age_from + pl.col("days"))
+            rows = looptijd.integral(st.curves, rows, "groep", "pool", "age_from", "age_to", "s_days", of="S")
+            rows = looptijd.integral(st.curves, rows, "groep", "pool", "age_from", "age_to", "c_share", of="c")
+            # Without an einddatum: a periodic toewijzing costs its price for the days it is
+            # expected to still run (given that it runs now); a budget its expected spend then.
+            open_ended = pl.col("end").is_null()
+            s_now = pl.col("s_now").clip(lower_bound=1e-9)
+            own = (
+                pl.when(open_ended & (pl.col("freq") == TOTAAL))
+                .then(pl.col("amount") * pl.col("c_share") / s_now)
+                .when(open_ended)
+                .then(pl.col("cost0") * (pl.col("s_days") / s_now / pl.col("days")).clip(0.0, 1.0))
+                .otherwise(pl.col("cost0"))
+            )
+            rows = (
+                rows.join(level, on="mi", how="left")
+                .join(st.utilisation, on="aanbieder", how="left")
+                .with_columns(u=pl.col("u").fill_null(st.pooled_utilisation))
+                .with_columns(bedrag=own * pl.col("niveau") / (pl.col("level_start") * pl.col("r_start")) * pl.col("u"))
+            )
+            known_future = rows.group_by("mi").agg(pl.col("bedrag").sum()).sort("mi")
+        else:
+            known_future = empty_known
+
+        # New toewijzingen: starts per month and group, what one costs per month, how long it runs.
+        start_months = [m for m in range(max(year * 12, p), last + 1) if m > p or rest > 0]
+        if not start_months or starts.is_empty():
+            return known_future, pl.DataFrame(schema=new_schema), starts
+        season = self._season(st)
+        known_starts = (
+            st.known.filter(pl.col("begin") > peildatum)
+            .group_by("groep", start=maanden.expr("begin"))
+            .agg(known=pl.len().cast(pl.Float64))
+        )
+        grid = (
+            starts.join(pl.DataFrame({"start": pl.Series(start_months, dtype=pl.Int32)}), how="cross")
+            .with_columns(cm=pl.col("start") % 12)
+            .join(season, on="cm", how="left")
+            .join(known_starts, on=["groep", "start"], how="left")
+            .with_columns(
+                aantal=(
+                    pl.col("per_month") * pl.col("seizoen").fill_null(1.0) * pl.when(pl.col("start") == p).then(rest).otherwise(1.0)
+                    - pl.col("known").fill_null(0.0)
+                ).clip(lower_bound=0.0)
+            )
+        )
+        months = pl.DataFrame({"mi": pl.int_range(max(year * 12, p), last + 1, eager=True).cast(pl.Int32)})
+        new = grid.join(months, how="cross").filter(pl.col("mi") >= pl.col("start"))
+        cost = self._new_cost(st, [int(m) for m in months["mi"]])
+        occupancy = looptijd.occupancy(st.curves, starts, last - max(year * 12, p) + 1).drop("lengte", strict=False)
+        # Starters in the rest of the peildatum's month run (on average) in that rest only.
+        new = (
+            new.join(cost, on=["groep", "mi"], how="left")
+            .with_columns(
+                kosten=pl.col("kosten").fill_null(0.0),
+                k=(pl.col("mi") - pl.col("start")).cast(pl.Int32),
+                deel=pl.when((pl.col("start") == p) & (pl.col("mi") == p)).then(rest).otherwise(1.0),
+            )
+            .join(occupancy, on=["groep", "pool", "k"], how="left")
+            .with_columns(bezetting=pl.col("bezetting").fill_null(0.0))
+            .select(list(new_schema))
+            .cast(new_schema)
+        )
+        return known_future, new, starts
+
+    def _starts(self, st: _State) -> pl.DataFrame:
+        """Per group: toewijzingen that started per month over the last year, and a new one's mean length."""
+        peildatum = st.peildatum
+        since = peildatum - dt.timedelta(days=round(NEW_YEARS * 365.25))
+        recent = st.known.filter((pl.col("begin") > since) & (pl.col("begin") <= peildatum))
+        if recent.is_empty():
+            return pl.DataFrame(schema={"groep": pl.String, "pool": pl.String, "per_month": pl.Float64, "lengte": pl.Float64})
+        out = recent.group_by("groep", "pool").agg(per_month=pl.len().cast(pl.Float64) / (12 * NEW_YEARS))
+        return out.join(looptijd.mean_length(st.curves, out), on=["groep", "pool"], how="left").sort("groep")
+
+    def _season(self, st: _State) -> pl.DataFrame:
+        """Starts per calendar month relative to the mean over the last SEASON_YEARS years (1 with
+        less than two years of starts)."""
+        peildatum = st.peildatum
+        since = peildatum - dt.timedelta(days=round(365.25 * SEASON_YEARS))
+        if since < self.data_start - dt.timedelta(days=365):
+            return pl.DataFrame({"cm": list(range(12)), "seizoen": [1.0] * 12}, schema={"cm": pl.Int32, "seizoen": pl.Float64})
+        counts = (
+            st.known.filter((pl.col("begin") > since) & (pl.col("begin") <= peildatum))
+            .group_by(cm=pl.col("begin").dt.month().cast(pl.Int32) - 1)
+            .agg(n=pl.len().cast(pl.Float64))
+        )
+        full = pl.DataFrame({"cm": pl.int_range(0, 12, eager=True).cast(pl.Int32)}).join(counts, on="cm", how="left").with_columns(pl.col("n").fill_null(0.0))
+        mean = float(full["n"].mean())
+        if mean <= 0:
+            return full.select("cm", seizoen=pl.lit(1.0))
+        return full.select("cm", seizoen=pl.col("n") / mean)
+
+    def _new_cost(self, st: _State, months: list[int]) -> pl.DataFrame:
+        """Per group and month: what a toewijzing like those started in the last year costs in a
+        full month, at the tariff level of that month, times its aanbieder's utilisation."""
+        peildatum = st.peildatum
+        since = peildatum - dt.timedelta(days=round(NEW_YEARS * 365.25))
+        recent = st.known.filter((pl.col("begin") > since) & (pl.col("begin") <= peildatum))
+        recent = recent.join(looptijd.mean_length(st.curves, recent), on=["groep", "pool"], how="left").with_columns(
+            per_day=pl.when(pl.col("freq") == TOTAAL).then(pl.col("amount") / pl.col("lengte")).otherwise(pl.col("per_day"))
+        ).join(st.utilisation, on="aanbieder", how="left")
+        m = pl.DataFrame({"mi": pl.Series(months, dtype=pl.Int32)}).join(st.level.select("mi", "niveau"), on="mi", how="left")
+        return (
+            recent.join(m, how="cross")
+            .with_columns(
+                full=(pl.col("per_day") * maanden.days_expr(pl.col("mi")) + pl.col("per_month"))
+                * pl.col("niveau")
+                / (pl.col("level_start") * pl.col("r_start"))
+                * pl.col("u").fill_null(st.pooled_utilisation)
+            )
+            .group_by("groep", "mi")
+            .agg(kosten=pl.col("full").mean())
+        )
+
+    # -- backtest ----------------------------------------------------------------------------------
 
     def backtest_row(self, year: int, checkpoint: dt.date, cutoff: dt.date) -> dict[str, Any]:
         pt = self.point(year, checkpoint, reconstruct=True)
         actual = sum(self.in_by(year, cutoff))
-        naive = sum(pt.realised[: checkpoint.month]) / _months_elapsed(year, checkpoint) * 12
+        realised = pt.months["realised"].to_list()
+        naive = sum(realised[: checkpoint.month]) / _months_elapsed(year, checkpoint) * 12
+        baseline = self.baseline(year, checkpoint)
         return {
             "year": year,
             "checkpoint": checkpoint.month,
@@ -425,15 +805,35 @@ class _Model:
             "actual": actual,
             "forecast": pt.total,
             "naive": naive,
+            "baseline": baseline,
             "error_pct": _error_pct(pt.total, actual),
             "naive_error_pct": _error_pct(naive, actual),
+            "baseline_error_pct": None if baseline is None else _error_pct(baseline, actual),
+            "late_aanbieders": pt.late.height,
+            "uitkomst_op": cutoff,
         }
 
-    def years(self) -> range:
-        """The years with months of care in the declarations."""
-        if self.d.is_empty():
-            return range(0)
-        return range(int(self.d["mi"].min()) // 12, int(self.d["mi"].max()) // 12 + 1)
+    def baseline(self, year: int, peildatum: dt.date) -> float | None:
+        """Lag-aware baseline: last year's amount as known at the peildatum x this year's declared
+        by now / last year's declared by the same point of last year (None without last year)."""
+        before = _same_point(peildatum, year - 1)
+        if self.d.is_empty() or (year - 1) * 12 < int(self.d["mi"].min()):
+            return None
+        now = sum(self.in_by(year, peildatum))
+        then = sum(self.in_by(year - 1, before))
+        if then <= 0:
+            return None
+        return sum(self.in_by(year - 1, peildatum)) * now / then
+
+
+def _same_point(peildatum: dt.date, year: int) -> dt.date:
+    return maanden.same_point(peildatum, year)
+
+
+def _months_elapsed(year: int, peildatum: dt.date) -> float:
+    """Months of `year` behind us at the peildatum, counting the current month pro rata."""
+    months = (peildatum.year - year) * 12 + peildatum.month - 1 + peildatum.day / maanden.month_end(peildatum).day
+    return min(months, 12.0)
 
 
 def _error_pct(forecast: float, actual: float) -> float | None:
@@ -447,9 +847,44 @@ _BACKTEST_SCHEMA = {
     "actual": pl.Float64,
     "forecast": pl.Float64,
     "naive": pl.Float64,
+    "baseline": pl.Float64,
     "error_pct": pl.Float64,
     "naive_error_pct": pl.Float64,
+    "baseline_error_pct": pl.Float64,
+    "late_aanbieders": pl.Int32,
+    "uitkomst_op": pl.Date,
 }
+
+
+def _t90(dof: float) -> float:
+    """Student-t 90% quantile for (possibly fractional) degrees of freedom, from the table."""
+    if dof > 30:
+        return Z80
+    keys = sorted(T90)
+    if dof <= keys[0]:
+        return T90[keys[0]]
+    for a, b in zip(keys, keys[1:]):
+        if a <= dof <= b:
+            return T90[a] + (T90[b] - T90[a]) * (dof - a) / (b - a)
+    return Z80
+
+
+def spread(errors: Sequence[float]) -> tuple[float, float] | None:
+    """Relative half-width of the 80% range from earlier years' relative errors (in year order),
+    and the effective number of independent years; None with fewer than MIN_RANGE_YEARS.
+
+    The root mean square error (around zero: a bias repeats, so it belongs in the range) times
+    the Student-t quantile for n_eff = n (1 - r) / (1 + r) degrees of freedom, where r is the
+    lag-one autocorrelation of the errors (0 when negative): correlated years are worth fewer."""
+    n = len(errors)
+    if n < MIN_RANGE_YEARS:
+        return None
+    square = sum(e * e for e in errors)
+    rms = math.sqrt(square / n)
+    r = sum(a * b for a, b in zip(errors, errors[1:])) / square if square > 0 else 0.0
+    r = min(max(r, 0.0), 0.95)
+    n_eff = max(1.0, n * (1 - r) / (1 + r))
+    return _t90(n_eff) * rms, n_eff
 
 
 def forecast(
@@ -458,15 +893,20 @@ def forecast(
     jaar: int,
     peildatum: dt.date,
     *,
+    tarieven: Any = None,
+    tarief_historie: pl.DataFrame | None = None,
     max_lag: int = MAX_LAG,
 ) -> Forecast:
     """Forecast of the spending on months of care in `jaar`, with what is known at `peildatum`.
 
+    tarieven: declared tariff changes (`metrics.jeugd.tarieven`: a frame ingangsdatum, indexatie,
+    bekend_op, or {jaar: indexatie}). tarief_historie: the tarief of toewijzingen as successive
+    exports showed it (toewijzing_id, geldig_vanaf, tarief), for an export that overwrites it.
     Raises InsufficientHistory when fewer than `MIN_REFERENCE_MONTHS` complete months precede it.
     """
     if peildatum < dt.date(jaar, 1, 1):
         raise ValueError(f"peildatum {peildatum.isoformat()} ligt vóór het begin van {jaar}")
-    return _forecast(_Model(toewijzingen, declaraties, max_lag), jaar, peildatum)
+    return _forecast(_Model(toewijzingen, declaraties, max_lag, tarieven, tarief_historie), jaar, peildatum)
 
 
 def _forecast(model: _Model, jaar: int, peildatum: dt.date) -> Forecast:
@@ -481,39 +921,133 @@ def _forecast(model: _Model, jaar: int, peildatum: dt.date) -> Forecast:
         except InsufficientHistory:
             continue
     earlier = pl.DataFrame(rows, schema=_BACKTEST_SCHEMA, orient="row")
-    errors = [e / 100 for e in earlier["error_pct"].drop_nulls()]
-    low = high = None
-    if len(errors) >= MIN_RANGE_YEARS:
-        spread = Z80 * math.sqrt(sum(e * e for e in errors) / len(errors))
-        low, high = pt.total * (1 - spread), pt.total * (1 + spread)
+    total = pt.total
+    low = high = n_eff = None
+    got = spread([e / 100 for e in earlier.sort("year")["error_pct"].drop_nulls()])
+    if got is not None:
+        half, n_eff = got
+        low, high = total * (1 - half), total * (1 + half)
 
-    monthly = pl.DataFrame(
-        {
-            "month": [dt.date(jaar, m, 1) for m in range(1, 13)],
-            "realised": pt.realised,
-            "expected_lag": pt.expected_lag,
-            "expected_active": pt.expected_active,
-        }
-    ).with_columns(total=pl.col("realised") + pl.col("expected_lag") + pl.col("expected_active"))
-    monthly = monthly.with_columns(cumulative=pl.col("total").cum_sum())
-    naive = sum(pt.realised[: _mi(peildatum) - jaar * 12 + 1]) / _months_elapsed(jaar, peildatum) * 12
+    m = pt.months
+    p = maanden.mi(peildatum)
+    naive = float(m.filter(pl.col("mi") <= p)["realised"].sum()) / _months_elapsed(jaar, peildatum) * 12
+    sums = {c: float(m[c].sum()) for c in ("realised", "expected_lag", "late_fill", "expected_active", "expected_known", "expected_new")}
     return Forecast(
         year=jaar,
         peildatum=peildatum,
-        realised=sum(pt.realised),
-        expected_lag=sum(pt.expected_lag),
-        expected_active=sum(pt.expected_active),
-        total=pt.total,
+        **sums,
+        total=total,
         low=low,
         high=high,
         naive=naive,
         utilisation=pt.utilisation,
-        active_factor=pt.active_factor,
-        active_factor_years=pt.active_factor_years,
         completion=pt.completion,
-        months=monthly,
+        months=m.drop("mi"),
+        late=pt.late,
         backtest=earlier,
+        effective_years=n_eff,
+        price_level=pt.price_level,
+        tarieven=pt.changes,
+        tarief_check=tarief_check(model, peildatum),
+        parts=pt.parts,
     )
+
+
+# --- the late-aanbieder signal on its own -------------------------------------------------------
+
+
+def late_aanbieders(
+    toewijzingen: pl.DataFrame, declaraties: pl.DataFrame, peildatum: dt.date, *, tarieven: Any = None, tarief_historie: pl.DataFrame | None = None
+) -> pl.DataFrame:
+    """Aanbieders that declared clearly less than their toewijzingen and own usual lag imply over
+    the last LATE_WINDOW months of care up to the peildatum (vertraging.SIGNAL_SCHEMA, plus
+    `tekst`: one Dutch line per aanbieder). Empty when none, or with too little history."""
+    model = _Model(toewijzingen, declaraties, MAX_LAG, tarieven, tarief_historie)
+    try:
+        late = model.point(peildatum.year, peildatum, reconstruct=False).late
+    except InsufficientHistory:
+        late = pl.DataFrame(schema=vertraging.SIGNAL_SCHEMA)
+    return with_text(late)
+
+
+def as_known_at(toewijzingen: pl.DataFrame, declaraties: pl.DataFrame, peildatum: dt.date) -> Inputs:
+    """The data as an export on `peildatum` would have had it: declarations submitted by then,
+    toewijzingen known by then, an einddatum only once it has passed. For checking what a past
+    forecast or signal could have said (the backtest does the same internally)."""
+    known = pl.coalesce("aanvraagdatum", "begindatum") <= peildatum
+    t = toewijzingen.filter(known).with_columns(einddatum=pl.when(pl.col("einddatum") <= peildatum).then(pl.col("einddatum")))
+    return Inputs(t, declaraties.filter(pl.col("ingediend_op") <= peildatum))
+
+
+def with_text(late: pl.DataFrame) -> pl.DataFrame:
+    """The signal frame with `tekst`: "Aanbieder X: € … minder gedeclareerd dan verwacht over mei–augustus 2024"."""
+    texts = [late_text(r) for r in late.iter_rows(named=True)]
+    return late.with_columns(tekst=pl.Series(texts, dtype=pl.String))
+
+
+def late_text(row: dict[str, Any]) -> str:
+    """One Dutch line for one late aanbieder (a row of the signal frame)."""
+    van, tot = maanden.mi(row["van"]), maanden.mi(row["tot"])
+    return f"{row['aanbieder_naam']}: {_eur(row['tekort'])} minder gedeclareerd dan verwacht over {maanden.span(van, tot)}"
+
+
+# --- tarief as it was --------------------------------------------------------------------------
+
+
+# An export that overwrites the tarief of running toewijzingen at a price change shows it in the
+# first month of toewijzingen that started before the change: they declared at the old price, but
+# carry the new tarief, so relative to their tarief they declared less than those that started
+# after it. A gap of more than this share of the change counts as overwritten.
+OVERWRITE_SHARE = 0.5
+MIN_STEP = 0.02
+
+
+def tarief_check(model: _Model, peildatum: dt.date) -> TariefCheck:
+    """Whether the tarief column can be taken as the tarief at the start of each toewijzing.
+
+    Takes the largest month-on-month step in the price level over the level window (declared or
+    seen in declarations) and compares, per group, what toewijzingen declared in their first full
+    month relative to their own tarief, for those that started (and had that month) before the
+    step and still ran at it, with those that started after it. Kept tarief: alike (both at the
+    price of their start). Overwritten: the earlier ones declared less, by about the step."""
+    if model.history is not None:
+        return TariefCheck(True, "Tarieven komen uit de tariefhistorie: elke toets gebruikt het tarief zoals het toen was.")
+    try:
+        st = model.state(peildatum, reconstruct=False)
+    except InsufficientHistory:
+        return TariefCheck(None, "Te weinig gegevens om te toetsen of tarieven in de export zijn overschreven.")
+    p = maanden.mi(peildatum)
+    full = st.level.sort("mi").with_columns(step=pl.col("niveau") / pl.col("niveau").shift(1) - 1)
+    candidates = full.filter(pl.col("mi").is_between(p - LEVEL_WINDOW + 14, p - 8) & (pl.col("step") >= MIN_STEP)).sort("step", descending=True)
+    if candidates.is_empty():
+        return TariefCheck(None, "In de periode van de gegevens is geen tariefstap te zien; of tarieven worden overschreven is niet te toetsen.")
+    step_mi, step = int(candidates["mi"][0]), float(candidates["step"][0])
+    begin = maanden.expr("begin")
+    # Only toewijzingen still running at the step can have been re-priced by it.
+    running = pl.col("end").is_null() | (maanden.expr("end") >= step_mi)
+    starters = st.known.filter(begin.is_between(step_mi - 12, step_mi + 6)).select(
+        "tid", "groep", mi=begin + 1, before=(begin + 1 < step_mi) & running, after=begin >= step_mi
+    ).filter(pl.col("before") | pl.col("after"))
+    declared = st.d.group_by("tid", "mi").agg(declared=pl.col("bedrag").sum())
+    rows = starters.join(st.past.select("tid", "mi", "cost0"), on=["tid", "mi"]).join(declared, on=["tid", "mi"])
+    per = rows.filter(pl.col("cost0") > 0).group_by("groep", "before").agg(
+        ratio=pl.col("declared").sum() / pl.col("cost0").sum(), n=pl.len(), weight=pl.col("cost0").sum()
+    )
+    pairs = per.filter(pl.col("before")).join(per.filter(~pl.col("before")), on="groep", suffix="_after").filter(
+        (pl.col("n") >= 5) & (pl.col("n_after") >= 5)
+    )
+    if pairs.is_empty() or int(pairs["n"].sum()) < tarieven.MIN_TOEWIJZINGEN or int(pairs["n_after"].sum()) < tarieven.MIN_TOEWIJZINGEN:
+        return TariefCheck(None, "Te weinig nieuwe toewijzingen rond de laatste tariefstap om te toetsen of tarieven zijn overschreven.")
+    gap = float((pairs["weight"] * (pairs["ratio"] / pairs["ratio_after"] - 1)).sum() / pairs["weight"].sum())
+    month = maanden.name(step_mi)
+    if gap < -OVERWRITE_SHARE * step:
+        return TariefCheck(
+            False,
+            f"Toewijzingen die vóór de tariefstap van {month} begonnen, declareerden in hun eerste maand minder dan hun tarief in "
+            "de export: de export lijkt het tarief van lopende toewijzingen te overschrijven. De toets op eerdere jaren kent "
+            "tariefstijgingen daardoor te vroeg en is te gunstig; lever een tariefhistorie aan.",
+        )
+    return TariefCheck(True, f"Toewijzingen houden in de export het tarief van hun start (getoetst rond de tariefstap van {month}).")
 
 
 # --- backtest -------------------------------------------------------------------------------
@@ -526,6 +1060,8 @@ def backtest(
     checkpoints: Sequence[int] = (3, 6, 9),
     *,
     peildatum: dt.date | None = None,
+    tarieven: Any = None,
+    tarief_historie: pl.DataFrame | None = None,
     max_lag: int = MAX_LAG,
 ) -> pl.DataFrame:
     """Forecast each complete year again at the end of each checkpoint month, knowing only what
@@ -534,12 +1070,17 @@ def backtest(
 
     years: default every year that is complete (`max_lag` months after its end) and has enough
     history at all checkpoints. One row per year and checkpoint: actual, forecast, naive
-    (declared so far / months x 12), error_pct and naive_error_pct ((forecast - actual) / actual).
+    (declared so far / months x 12), baseline (lag-aware: last year's amount as known then x the
+    growth of what was declared by the same point), their errors ((x - actual) / actual, in %),
+    late_aanbieders (how many were signalled then), uitkomst_op (the date of the outcome), low
+    and high (the 80% range the forecast had from the years before, at the same checkpoint; null
+    with too few), in_range, and tarief_trusted (`tarief_check` on the data: False when the
+    export seems to overwrite tarieven, so that the backtest knew later tariff rises too early).
     """
-    model = _Model(toewijzingen, declaraties, max_lag)
+    model = _Model(toewijzingen, declaraties, max_lag, tarieven, tarief_historie)
     rows: list[dict[str, Any]] = []
     if model.d.is_empty():
-        return pl.DataFrame(rows, schema=_BACKTEST_SCHEMA, orient="row")
+        return _with_ranges(pl.DataFrame(rows, schema=_BACKTEST_SCHEMA, orient="row"), None)
     cutoff = peildatum or model.d["ingediend_op"].max()
     explicit = years is not None
     for y in years if explicit else model.years():
@@ -548,16 +1089,36 @@ def backtest(
                 raise ValueError(f"jaar {y} is op {cutoff.isoformat()} nog niet afgerond ({max_lag} maanden na jaareinde)")
             continue
         try:
-            rows.extend(model.backtest_row(y, _month_end(dt.date(y, c, 1)), cutoff) for c in checkpoints)
+            rows.extend(model.backtest_row(y, maanden.month_end(dt.date(y, c, 1)), cutoff) for c in checkpoints)
         except InsufficientHistory:
             if explicit:
                 raise
-    return pl.DataFrame(rows, schema=_BACKTEST_SCHEMA, orient="row")
+    check = tarief_check(model, cutoff) if rows else None
+    return _with_ranges(pl.DataFrame(rows, schema=_BACKTEST_SCHEMA, orient="row"), check)
+
+
+def _with_ranges(bt: pl.DataFrame, check: TariefCheck | None) -> pl.DataFrame:
+    """Per row the 80% range from the rows of earlier years at the same checkpoint."""
+    lows, highs = [], []
+    for row in bt.iter_rows(named=True):
+        earlier = bt.filter((pl.col("checkpoint") == row["checkpoint"]) & (pl.col("year") < row["year"])).sort("year")
+        got = spread([e / 100 for e in earlier["error_pct"].drop_nulls()])
+        if got is None:
+            lows.append(None)
+            highs.append(None)
+        else:
+            lows.append(row["forecast"] * (1 - got[0]))
+            highs.append(row["forecast"] * (1 + got[0]))
+    return bt.with_columns(low=pl.Series(lows, dtype=pl.Float64), high=pl.Series(highs, dtype=pl.Float64)).with_columns(
+        in_range=pl.when(pl.col("low").is_not_null()).then(pl.col("actual").is_between(pl.col("low"), pl.col("high"))),
+        tarief_trusted=pl.lit(None if check is None else check.trusted, dtype=pl.Boolean),
+    )
 
 
 def summary(bt: pl.DataFrame) -> pl.DataFrame:
-    """Per checkpoint: number of years, mean absolute % error of the forecast and of the naive
-    forecast, mean (signed) error and the largest absolute error."""
+    """Per checkpoint: number of years, mean absolute % error of the forecast, of the naive
+    forecast and of the lag-aware baseline, mean (signed) error, the largest absolute error, and
+    how often the outcome fell in the range made from earlier years (coverage, of covered_years)."""
     return (
         bt.group_by("checkpoint")
         .agg(
@@ -566,8 +1127,11 @@ def summary(bt: pl.DataFrame) -> pl.DataFrame:
             last_year=pl.col("year").max(),
             mape=pl.col("error_pct").abs().mean(),
             naive_mape=pl.col("naive_error_pct").abs().mean(),
+            baseline_mape=pl.col("baseline_error_pct").abs().mean(),
             bias=pl.col("error_pct").mean(),
             max_abs_error=pl.col("error_pct").abs().max(),
+            covered_years=pl.col("in_range").is_not_null().sum().cast(pl.Int32),
+            coverage=pl.col("in_range").cast(pl.Float64).mean(),
         )
         .sort("checkpoint")
     )
@@ -576,26 +1140,10 @@ def summary(bt: pl.DataFrame) -> pl.DataFrame:
 # --- Dutch text -----------------------------------------------------------------------------
 
 
-def _pct(x: float) -> str:
-    return format_decimal(x, format="0.0", locale="nl_NL") + "%"
-
-
-def _eur(x: float) -> str:
-    if abs(x) >= 1e6:
-        return "€ " + format_decimal(x / 1e6, format="#,##0.0", locale="nl_NL") + " mln"
-    return "€ " + format_decimal(x, format="#,##0", locale="nl_NL")
-
-
-def _date(d: dt.date) -> str:
-    return f"{d.day} {_MONTHS_NL[d.month - 1]} {d.year}"
-
-
-def _listing(items: Sequence[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " en " + items[-1]
-
-
-def explain(bt: pl.DataFrame) -> str:
-    """One Dutch paragraph: how far the forecast and the naive forecast were off, per checkpoint."""
+def explain(bt: pl.DataFrame, herkomst: str | None = None) -> str:
+    """One Dutch paragraph: how far the forecast, the naive forecast and the lag-aware baseline
+    were off, per checkpoint; and, so the figures can be reproduced, on which data (`herkomst`,
+    e.g. "demodata, zaad 193") as known on which date."""
     s = summary(bt)
     if s.is_empty():
         return (
@@ -604,7 +1152,7 @@ def explain(bt: pl.DataFrame) -> str:
         )
     first, last = int(s["first_year"].min()), int(s["last_year"].max())
     years = f"{first}" if first == last else f"{first}–{last}"
-    moments = [f"eind {_MONTHS_NL[c - 1]}" for c in s["checkpoint"]]
+    moments = [f"eind {maanden.MONTHS_NL[c - 1]}" for c in s["checkpoint"]]
     ours = [f"{_pct(v)} {m}" for v, m in zip(s["mape"], moments)]
     naive = [_pct(v) for v in s["naive_mape"]]
     better = [m for m, a, b in zip(moments, s["mape"], s["naive_mape"]) if a < b]
@@ -614,7 +1162,7 @@ def explain(bt: pl.DataFrame) -> str:
         verdict = "De prognose was op geen van deze momenten nauwkeuriger dan die doortrekking."
     else:
         verdict = f"De prognose was alleen {_listing(better)} nauwkeuriger dan die doortrekking."
-    return (
+    text = (
         f"Hoe goed is de prognose? We hebben hem achteraf opnieuw gemaakt voor de afgeronde jaren {years}, "
         "telkens met alleen de declaraties en toewijzingen die op dat moment bekend waren, en vergeleken met "
         f"wat die jaren uiteindelijk kostten. De prognose week gemiddeld {_listing(ours)} af van de uitkomst. "
@@ -622,46 +1170,85 @@ def explain(bt: pl.DataFrame) -> str:
         f"dezelfde momenten gemiddeld {_listing(naive)} af: die houdt geen rekening met declaraties die nog "
         f"moeten komen of met lopende toewijzingen. {verdict}"
     )
-
-
-def _month_name(mi: int, year: int) -> str:
-    name = _MONTHS_NL[mi % 12]
-    return name if mi // 12 == year else f"{name} {mi // 12}"
+    base = s.filter(pl.col("baseline_mape").is_not_null())
+    if base.height:
+        moments_b = [f"eind {maanden.MONTHS_NL[c - 1]}" for c in base["checkpoint"]]
+        text += (
+            " Een vergelijking die wél rekening houdt met late declaraties (vorig jaar zoals toen bekend, maal de groei van "
+            "wat tot hetzelfde moment was gedeclareerd) week gemiddeld "
+            f"{_listing([f'{_pct(v)} {m}' for v, m in zip(base['baseline_mape'], moments_b)])} af."
+        )
+        wins = int((base["mape"] < base["baseline_mape"]).sum())
+        text += (
+            " De prognose was op elk moment nauwkeuriger dan die vergelijking."
+            if wins == base.height
+            else f" De prognose was op {wins} van de {base.height} momenten nauwkeuriger dan die vergelijking."
+        )
+    covered = s.filter(pl.col("covered_years") > 0)
+    if covered.height:
+        hits = int(bt["in_range"].sum())
+        n = int(bt["in_range"].is_not_null().sum())
+        text += (
+            f" De 80%-marge, telkens gemaakt uit de jaren ervoor, bevatte de uitkomst in {hits} van de {n} toetsen "
+            "(bij een eerlijke marge ongeveer 8 van de 10)."
+        )
+    if "tarief_trusted" in bt.columns and bt.height and bt["tarief_trusted"][0] is False:
+        text += (
+            " Let op: de export lijkt het tarief van lopende toewijzingen te overschrijven, zodat deze toets latere "
+            "tariefstijgingen te vroeg kent en te gunstig uitvalt; met een tariefhistorie is dat te herstellen."
+        )
+    if "uitkomst_op" in bt.columns and bt.height:
+        source = f"{herkomst}; " if herkomst else ""
+        text += f" (Bron: {source}uitkomsten zoals bekend op {_date(bt['uitkomst_op'][0])}.)"
+    return text
 
 
 def describe(fc: Forecast) -> str:
-    """One Dutch paragraph: the forecast, its parts, and where its range comes from."""
-    p, last = _mi(fc.peildatum), fc.year * 12 + 11
+    """One Dutch paragraph: the forecast, its parts, late aanbieders and where its range comes from."""
+    p, last = maanden.mi(fc.peildatum), fc.year * 12 + 11
     text = (
         f"Prognose {fc.year} op {_date(fc.peildatum)}: {_eur(fc.total)}. Daarvan is {_eur(fc.realised)} al "
-        f"gedeclareerd. Over de zorgmaanden tot en met {_MONTHS_NL[min(p, last) % 12]} komt naar verwachting nog "
+        f"gedeclareerd. Over de zorgmaanden tot en met {maanden.MONTHS_NL[min(p, last) % 12]} komt naar verwachting nog "
         f"{_eur(fc.expected_lag)} aan declaraties binnen, omdat aanbieders later declareren"
     )
     # Two examples a controller can check: the latest month with something in, and three months before it.
     latest = next((m for m in range(p, p - len(fc.completion.shares), -1) if fc.completion.share(p - m) > 0), None)
     examples = [
-        f"van {_month_name(m, fc.year)} {_pct(fc.completion.share(p - m) * 100)}"
+        f"van {maanden.name(m, fc.year)} {_pct(fc.completion.share(p - m) * 100)}"
         for m in (latest, None if latest is None else latest - 3)
         if m is not None and fc.completion.share(p - m) < 1
     ]
     if examples:
         text += f" (in eerdere jaren was op dit moment van het jaar {_listing(examples)} binnen)"
     text += "."
-    if p < last:
-        months = f"{_MONTHS_NL[(p + 1) % 12]} tot en met december" if p + 1 < last else "december"
-        factor = format_decimal(fc.active_factor, format="0.00", locale="nl_NL")
+    if fc.late.height:
+        names = [late_text(r) for r in fc.late.iter_rows(named=True)]
         text += (
-            f" Voor {months} verwachten we {_eur(fc.expected_active)} uit de lopende toewijzingen: volume × tarief "
-            f"per maand, bijgesteld met hoe toewijzingen in eerdere jaren werkelijk werden gedeclareerd (factor {factor})."
+            f" Niet elke aanbieder declareert zoals gewoonlijk. {'; '.join(names)}. Voor die maanden rekent de prognose met "
+            f"wat hun toewijzingen inhouden ({_eur(fc.late_fill)} extra)."
         )
+    if p < last:
+        months = f"{maanden.MONTHS_NL[(p + 1) % 12]} tot en met december" if p + 1 < last else "december"
+        text += (
+            f" Voor {months} verwachten we {_eur(fc.expected_active)}: {_eur(fc.expected_known)} uit de lopende toewijzingen "
+            "(volume × tarief, zolang ze naar verwachting lopen, maal wat aanbieders gewoonlijk declareren van wat is "
+            f"toegewezen) en {_eur(fc.expected_new)} uit nieuwe toewijzingen (zoveel als er het afgelopen jaar per maand bijkwamen)."
+        )
+    elif fc.expected_active > 0:
+        text += f" Daarnaast verwachten we {_eur(fc.expected_active)} voor toewijzingen die na de peildatum nog in december beginnen."
+    changes = fc.tarieven.filter(pl.col("ingangsdatum") > fc.peildatum - dt.timedelta(days=366))
+    if changes.height:
+        listed = [f"{_pct(r['indexatie'] * 100)} vanaf {_date(r['ingangsdatum'])}" for r in changes.iter_rows(named=True)]
+        text += f" Opgegeven tariefwijzigingen: {_listing(listed)}."
     n = fc.backtest.height
     if fc.low is not None and fc.high is not None:
         errors = [abs(e) for e in fc.backtest["error_pct"].drop_nulls()]
+        eff = format_decimal(fc.effective_years or 0, format="0.#", locale="nl_NL")
         text += (
             f" Met 80% zekerheid komen de uitgaven uit tussen {_eur(fc.low)} en {_eur(fc.high)}. Die marge volgt uit "
             f"hoeveel de prognose op hetzelfde moment in {n} eerdere jaren afweek van de uitkomst (gemiddeld "
-            f"{_pct(sum(errors) / len(errors))}): als zulke afwijkingen zich herhalen, valt de uitkomst in 8 van de "
-            "10 jaren binnen deze marge."
+            f"{_pct(sum(errors) / len(errors))}). Omdat afwijkingen van opeenvolgende jaren op elkaar lijken, tellen die "
+            f"jaren als {eff} onafhankelijke jaren en is de marge daarnaar verbreed."
         )
     else:
         text += f" Voor een marge zijn te weinig eerdere jaren te toetsen ({n}, minstens {MIN_RANGE_YEARS} nodig)."
@@ -674,9 +1261,19 @@ def describe(fc: Forecast) -> str:
 class Inputs(NamedTuple):
     toewijzingen: pl.DataFrame
     declaraties: pl.DataFrame
+    tarieven: pl.DataFrame | None = None  # the gemeente's tariff indexation (instellingen_tariefindexatie), when present
+    tarief_historie: pl.DataFrame | None = None  # jeugd_tarief_historie, when the build keeps one
 
 
 Runner = Callable[[str, dict[str, Any]], pl.DataFrame]
+# The settings per gemeente (data_sources/instellingen.py): jaar, indexatie (fraction), aanname,
+# bron; a yearly indexation counts from 1 January. Optional columns `vanaf` (DATE, for a change
+# that does not start on 1 January) and `bekend_op` (DATE, when it was decided) are used when the
+# settings ever carry them.
+TARIEF_TABLE = "instellingen_tariefindexatie"
+# Proposed, not yet written by the build: the tarief of each toewijzing as successive exports
+# showed it (toewijzing_id, geldig_vanaf: the first export that showed it, tarief).
+HISTORIE_TABLE = "jeugd_tarief_historie"
 
 
 def load(
@@ -688,15 +1285,12 @@ def load(
     wijk_code: Sequence[str] | None = None,
 ) -> Inputs:
     """What the forecast needs from the warehouse (a DuckDB connection or cursor), known at
-    `peildatum`, for the toewijzingen matching every given filter. Declarations come aggregated
-    per (maand, ingediend_op), so the frames stay small on a large warehouse."""
-    return _fetch(
-        lambda sql, params: cursor.sql(sql, params=params).pl(),
-        peildatum,
-        productcategorie=productcategorie,
-        aanbieder_agb=aanbieder_agb,
-        wijk_code=wijk_code,
-    )
+    `peildatum`, for the toewijzingen matching every given filter. Declarations come summed per
+    (toewijzing, maand, ingediend_op); the tariff indexation of the gemeente's settings
+    (`instellingen_tariefindexatie`) and a tarief history (`jeugd_tarief_historie`) when present."""
+    run: Runner = lambda sql, params: cursor.sql(sql, params=params).pl()  # noqa: E731
+    tables = set(run("SELECT table_name FROM information_schema.tables", {})["table_name"].to_list())
+    return _fetch(run, peildatum, productcategorie=productcategorie, aanbieder_agb=aanbieder_agb, wijk_code=wijk_code, tables=tables)
 
 
 def _fetch(
@@ -706,6 +1300,7 @@ def _fetch(
     productcategorie: Sequence[str] | None,
     aanbieder_agb: Sequence[str] | None,
     wijk_code: Sequence[str] | None,
+    tables: set[str] | frozenset[str] = frozenset(),
 ) -> Inputs:
     filters, params = [], {}
     for column, values in (
@@ -719,8 +1314,9 @@ def _fetch(
     known = ["coalesce(aanvraagdatum, begindatum) <= $peildatum"] if peildatum is not None else []
     dated = {"peildatum": peildatum} if peildatum is not None else {}
     toewijzingen = run(
-        "SELECT toewijzing_id, aanvraagdatum, begindatum, einddatum, volume::DOUBLE AS volume, frequentie, "
-        f"tarief::DOUBLE AS tarief FROM jeugd_toewijzingen WHERE {' AND '.join(['TRUE', *filters, *known])}",
+        "SELECT toewijzing_id, aanbieder_agb, aanbieder_naam, productcategorie, productcode, aanvraagdatum, begindatum, einddatum, "
+        "volume::DOUBLE AS volume, frequentie, tarief::DOUBLE AS tarief "
+        f"FROM jeugd_toewijzingen WHERE {' AND '.join(['TRUE', *filters, *known])}",
         params | dated,
     )
     where = ["NOT list_contains($rejected::VARCHAR[], coalesce(status, ''))"]
@@ -730,11 +1326,25 @@ def _fetch(
     if peildatum is not None:
         where.append("ingediend_op <= $peildatum")
     declaraties = run(
-        "SELECT maand, ingediend_op, sum(bedrag)::DOUBLE AS bedrag FROM jeugd_declaraties "
-        f"WHERE {' AND '.join(where)} GROUP BY maand, ingediend_op",
+        "SELECT toewijzing_id, maand, ingediend_op, sum(bedrag)::DOUBLE AS bedrag FROM jeugd_declaraties "
+        f"WHERE {' AND '.join(where)} GROUP BY toewijzing_id, maand, ingediend_op",
         params | dated | {"rejected": list(REJECTED_STATUS)},
     )
-    return Inputs(toewijzingen, declaraties)
+    changes = history = None
+    if TARIEF_TABLE in tables:
+        settings = run(f"SELECT * FROM {TARIEF_TABLE}", {})
+        changes = settings.select(
+            ingangsdatum=pl.col("vanaf").cast(pl.Date) if "vanaf" in settings.columns else pl.date(pl.col("jaar"), 1, 1),
+            indexatie=pl.col("indexatie").cast(pl.Float64),
+            bekend_op=pl.col("bekend_op").cast(pl.Date) if "bekend_op" in settings.columns else pl.lit(None, dtype=pl.Date),
+        )
+    if HISTORIE_TABLE in tables:
+        # Only what was seen by the peildatum: a later export's tarief was not known then.
+        seen = "WHERE geldig_vanaf <= $peildatum" if peildatum is not None else ""
+        history = run(
+            f"SELECT toewijzing_id, geldig_vanaf, tarief::DOUBLE AS tarief FROM {HISTORIE_TABLE} {seen}".strip(), dated
+        )
+    return Inputs(toewijzingen, declaraties, changes, history)
 
 
 # Filters of the derived metric -> warehouse column of jeugd_toewijzingen.
@@ -760,8 +1370,9 @@ def jaareinde(ctx: DerivedContext) -> pl.DataFrame:
         productcategorie=ctx.where.get("productcategorie"),
         aanbieder_agb=ctx.where.get("aanbieder"),
         wijk_code=wijken,
+        tables=ctx.engine.info.tables,
     )
-    model = _Model(inputs.toewijzingen, inputs.declaraties, MAX_LAG)
+    model = _Model(inputs.toewijzingen, inputs.declaraties, MAX_LAG, inputs.tarieven, inputs.tarief_historie)
     if years is None:
         years = tuple(model.years()) if "jaar" in ctx.by else (ctx.peildatum.year,)
     rows = []

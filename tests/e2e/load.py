@@ -41,7 +41,12 @@ FILTERS: dict[str, tuple[str, ...]] = {
         "?jaar=2022&wijk=Wijk+22+Stadshagen&niveau=Per+buurt",
         "?segment=sociale+huur&wijk=Wijk+13+Assendorp&wijk=Wijk+14+Kamperpoort-Veerallee",
     ),
-    "veiligheid": ("", "?jaar=2023", "?jaar=2022"),
+    "veiligheid": (
+        "",
+        "?jaar=2024&niveau=Buurten",
+        "?wijk=Wijk+13+Assendorp&soort=Diefstal%2Finbraak+woning",
+        "?jaar=2023&wijk=Wijk+22+Stadshagen&niveau=Buurten",
+    ),
     "data": ("",),
 }
 PAGE_TIMEOUT_MS = 120_000

@@ -1,0 +1,216 @@
+"""How long toewijzingen run: a Kaplan-Meier survival curve per group (product, or productcategorie).
+
+At a peildatum a running toewijzing has no einddatum yet: the forecast needs the chance that it
+still runs in each later month, given how old it already is: S(age + x) / S(age). Ended
+toewijzingen (einddatum on or before the peildatum) are events; running ones are censored at the
+peildatum. An export holds the toewijzingen that ran in its period, so one that started before the
+first month of the data only counts from the age it had then (delayed entry): otherwise the long
+ones, which reach into the period more often, would make every toewijzing look longer.
+
+Ages are in days, the curve is kept per BIN_DAYS (two days). A group with few toewijzingen at some
+age borrows strength from its pool (PRIOR_AT_RISK pseudo observations at the pool's hazard):
+periodic toewijzingen pool with periodic ones, budgets (frequentie totaal) with budgets, because a
+budget's length decides how fast it is spent. Beyond the oldest age with data the last hazard goes
+on. A pool in which nothing has ended yet has no length to learn from: its budgets are assumed to
+last DEFAULT_TOTAAL_DAYS (a toewijzing is commonly granted for at most a year), periodic ones to
+run on.
+
+A budget (totaal binnen geldigheidsduur) is spent evenly over its own length D, which is unknown
+while it runs: its expected spend on a day at age x is amount x E[1{D > x} / D] = amount x
+c(x), with c(x) the sum over longer lengths d of P(D = d) / d (`spend`). That, not
+amount / E[D], keeps short and long budgets apart: a month's expected spend is then right on
+average even though most budgets end before the average length.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+
+BIN_DAYS = 2.0
+BINS = 183 * 10  # ages up to ten years
+PRIOR_AT_RISK = 20.0
+MIN_EVENTS = 3  # ended toewijzingen a pool needs before its lengths count
+DEFAULT_TOTAAL_DAYS = 365
+POOL_PERIODIC = "*"
+POOL_TOTAAL = "* totaal"
+MONTH_DAYS = 365.25 / 12
+
+
+def curves(t: pl.DataFrame, peildatum: dt.date, data_start: dt.date) -> pl.DataFrame:
+    """Survival per group and age bin: (groep, pool, k, S, S_next, tail, events) where S is the
+    chance to run longer than k bins, S_next the same at k + 1, tail the expected days still to
+    run from age k bins on, unconditionally (sum of S over the later ages), events the number of
+    ended toewijzingen in the group's pool. `t` has groep, pool, begin and end (the einddatum as
+    known at the peildatum, null while running) of toewijzingen known at the peildatum; the pools
+    appear as groups of their own."""
+    started = t.filter(pl.col("begin") <= peildatum)
+    ended = pl.col("end").is_not_null() & (pl.col("end") <= peildatum)
+    last_day = pl.when(ended).then(pl.col("end")).otherwise(pl.lit(peildatum))
+    obs = started.select(
+        groep=pl.col("groep"),
+        pool=pl.col("pool"),
+        exit_k=((last_day - pl.col("begin")).dt.total_days().cast(pl.Float64) / BIN_DAYS).floor().cast(pl.Int32).clip(0, BINS - 1),
+        entry_k=((pl.lit(data_start) - pl.col("begin")).dt.total_days().cast(pl.Float64) / BIN_DAYS)
+        .floor()
+        .cast(pl.Int32)
+        .clip(0, BINS - 1),
+        event=ended,
+    ).filter(pl.col("exit_k") >= pl.col("entry_k"))
+    obs = pl.concat([obs, obs.with_columns(groep=pl.col("pool"))])
+    groups = obs.select("groep", "pool").unique()
+    pool_events = obs.filter(pl.col("groep") == pl.col("pool")).group_by("pool").agg(events=pl.col("event").sum().cast(pl.Int64))
+    grid = groups.join(pl.DataFrame({"k": pl.int_range(0, BINS, eager=True).cast(pl.Int32)}), how="cross")
+    counts = (
+        grid.join(obs.group_by("groep", k="exit_k").agg(exits=pl.len(), n_events=pl.col("event").sum()), on=["groep", "k"], how="left")
+        .join(obs.group_by("groep", k="entry_k").agg(entries=pl.len()), on=["groep", "k"], how="left")
+        .with_columns(pl.col("exits", "n_events", "entries").fill_null(0).cast(pl.Float64))
+        .sort("groep", "k")
+    )
+    counts = counts.with_columns(at_risk=(pl.col("entries").cum_sum() - pl.col("exits").cum_sum().shift(1, fill_value=0)).over("groep"))
+    pooled = counts.filter(pl.col("groep") == pl.col("pool")).select(
+        "pool",
+        "k",
+        pool_h=pl.when(pl.col("at_risk") >= 1).then(pl.col("n_events") / pl.col("at_risk")).forward_fill().over("pool").fill_null(0.0),
+    )
+    hazard = counts.join(pooled, on=["pool", "k"], how="left").with_columns(
+        h=pl.when(pl.col("groep") == pl.col("pool"))
+        .then(pl.col("pool_h"))
+        .when(pl.col("at_risk") >= 1)
+        .then((pl.col("n_events") + PRIOR_AT_RISK * pl.col("pool_h")) / (pl.col("at_risk") + PRIOR_AT_RISK))
+        .otherwise(None)
+    )
+    # Past the last age with anyone at risk in the group, its last hazard goes on.
+    hazard = hazard.with_columns(h=pl.col("h").forward_fill().over("groep").fill_null(pl.col("pool_h")).clip(0.0, 1.0)).sort("groep", "k")
+    surv = hazard.with_columns(S_next=(1 - pl.col("h")).cum_prod().over("groep")).with_columns(
+        S=pl.col("S_next").shift(1, fill_value=1.0).over("groep")
+    )
+    surv = surv.join(pool_events, on="pool", how="left").with_columns(pl.col("events").fill_null(0))
+    # A budget pool that has seen (almost) no ends: its budgets last DEFAULT_TOTAAL_DAYS.
+    default = (pl.col("pool") == POOL_TOTAAL) & (pl.col("events") < MIN_EVENTS)
+    last_k = DEFAULT_TOTAAL_DAYS / BIN_DAYS
+    start, stop = pl.col("k").cast(pl.Float64), pl.col("k").cast(pl.Float64) + 1
+    surv = surv.with_columns(
+        S=pl.when(default).then((last_k - start).clip(0.0, 1.0)).otherwise(pl.col("S")),
+        S_next=pl.when(default).then((last_k - stop).clip(0.0, 1.0)).otherwise(pl.col("S_next")),
+    )
+    # Ending in bin j (length about (j + 1/2) bins) has chance S_j - S_j+1; what is left after the
+    # last bin ends there.
+    ends = pl.col("S") - pl.col("S_next") + pl.when(pl.col("k") == BINS - 1).then(pl.col("S_next")).otherwise(0.0)
+    return (
+        surv.sort("groep", "k")
+        .with_columns(
+            tail=((pl.col("S") + pl.col("S_next")) / 2 * BIN_DAYS).reverse().cum_sum().reverse().over("groep"),
+            c=(ends / ((pl.col("k").cast(pl.Float64) + 0.5) * BIN_DAYS)).reverse().cum_sum().reverse().over("groep"),
+        )
+        .with_columns(c_next=pl.col("c").shift(-1, fill_value=0.0).over("groep"))
+        .with_columns(ctail=((pl.col("c") + pl.col("c_next")) / 2 * BIN_DAYS).reverse().cum_sum().reverse().over("groep"))
+        .select("groep", "pool", "k", "S", "S_next", "tail", "c", "c_next", "ctail", "events")
+    )
+
+
+def _lookup(curve: pl.DataFrame, frame: pl.DataFrame, groep: str, pool: str, k: pl.Expr, columns: list[str]) -> pl.DataFrame:
+    """`frame` joined with the curve row of its group (its pool's when the group has none) at bin k."""
+    known = curve.select("groep").unique()["groep"].implode()
+    tmp = frame.with_columns(_g=pl.when(pl.col(groep).is_in(known)).then(pl.col(groep)).otherwise(pl.col(pool)), _k=k)
+    return tmp.join(
+        curve.select(pl.col("groep").alias("_g"), pl.col("k").alias("_k"), *columns), on=["_g", "_k"], how="left", maintain_order="left"
+    )
+
+
+def at(curve: pl.DataFrame, frame: pl.DataFrame, groep: str, pool: str, age_days: str, out: str, *, stretch: float = 1.0) -> pl.DataFrame:
+    """`frame` with column `out`: S at the age in column `age_days` (linear within a bin) for the
+    curve of its group. `stretch` > 1 makes every toewijzing last that much longer: S(age / stretch).
+    A group without a curve in a pool without one runs on (S = 1)."""
+    x = (pl.col(age_days).cast(pl.Float64).clip(lower_bound=0) / (BIN_DAYS * stretch)).clip(upper_bound=BINS - 1e-9)
+    got = _lookup(curve, frame.with_columns(_f=x - x.floor()), groep, pool, x.floor().cast(pl.Int32), ["S", "S_next"])
+    value = (pl.col("S") + (pl.col("S_next") - pl.col("S")) * pl.col("_f")).fill_null(1.0)
+    return got.with_columns(value.alias(out)).drop("_g", "_k", "_f", "S", "S_next")
+
+
+def spend(curve: pl.DataFrame, frame: pl.DataFrame, groep: str, pool: str, age_days: str, out: str, *, stretch: float = 1.0) -> pl.DataFrame:
+    """`frame` with column `out`: c at the age in column `age_days`, the expected share of a new
+    budget spent on one day at that age (see the module text). With `stretch` s every budget
+    lasts s times longer, so the same amount is spent s times slower: c(age / s) / s."""
+    x = (pl.col(age_days).cast(pl.Float64).clip(lower_bound=0) / (BIN_DAYS * stretch)).clip(upper_bound=BINS - 1e-9)
+    got = _lookup(curve, frame.with_columns(_f=x - x.floor()), groep, pool, x.floor().cast(pl.Int32), ["c", "c_next"])
+    value = ((pl.col("c") + (pl.col("c_next") - pl.col("c")) * pl.col("_f")) / stretch).fill_null(1.0 / DEFAULT_TOTAAL_DAYS)
+    return got.with_columns(value.alias(out)).drop("_g", "_k", "_f", "c", "c_next")
+
+
+def integral(curve: pl.DataFrame, frame: pl.DataFrame, groep: str, pool: str, age_from: str, age_to: str, out: str, *, of: str = "S") -> pl.DataFrame:
+    """`frame` with column `out`: the integral over ages [age_from, age_to) (days) of S (`of="S"`:
+    expected days running, unconditionally) or of c (`of="c"`: expected share of a budget spent).
+    Exact for the curve as kept (linear within a bin), so a month in which many end is not
+    misjudged by its middle day."""
+    value, value_next, tail = ("S", "S_next", "tail") if of == "S" else ("c", "c_next", "ctail")
+
+    def remaining(age: str, name: str) -> pl.Expr:
+        # Integral from the age to the end: the bin's tail minus the part of the bin already behind.
+        f = pl.col(f"_f{name}")
+        return pl.col(f"{tail}{name}") - BIN_DAYS * (f * pl.col(f"{value}{name}") + f * f / 2 * (pl.col(f"{value_next}{name}") - pl.col(f"{value}{name}")))
+
+    got = frame
+    for age, name in ((age_from, "_a"), (age_to, "_b")):
+        x = (pl.col(age).cast(pl.Float64).clip(lower_bound=0) / BIN_DAYS).clip(upper_bound=BINS - 1e-9)
+        got = _lookup(curve, got.with_columns(x.alias(f"_x{name}")), groep, pool, pl.col(f"_x{name}").floor().cast(pl.Int32), [value, value_next, tail])
+        got = got.rename({value: f"{value}{name}", value_next: f"{value_next}{name}", tail: f"{tail}{name}"}).with_columns(
+            (pl.col(f"_x{name}") - pl.col(f"_x{name}").floor()).alias(f"_f{name}")
+        ).drop("_g", "_k")
+    result = (remaining(age_from, "_a") - remaining(age_to, "_b")).clip(lower_bound=0.0)
+    # No curve at all: runs on (S = 1: the days themselves) or a default budget (1 / DEFAULT per day).
+    fallback = (pl.col(age_to) - pl.col(age_from)).cast(pl.Float64) * (1.0 if of == "S" else 1.0 / DEFAULT_TOTAAL_DAYS)
+    drop = [c for c in got.columns if c.endswith(("_a", "_b")) and c not in frame.columns]
+    return got.with_columns(pl.when(pl.col(f"{tail}_a").is_null()).then(fallback).otherwise(result).alias(out)).drop(drop)
+
+
+def expected_length(curve: pl.DataFrame, frame: pl.DataFrame, groep: str, pool: str, age_days: str, out: str) -> pl.DataFrame:
+    """`frame` with column `out`: expected total length in days of a toewijzing that has run
+    `age_days` days: age + (days still to run from that age) / S(age)."""
+    k = (pl.col(age_days).cast(pl.Float64).clip(lower_bound=0) / BIN_DAYS).floor().cast(pl.Int32).clip(0, BINS - 1)
+    got = _lookup(curve, frame, groep, pool, k, ["S", "tail"])
+    remaining = pl.when(pl.col("S") > 1e-9).then(pl.col("tail") / pl.col("S")).otherwise(BIN_DAYS)
+    value = (pl.col("_k").cast(pl.Float64) * BIN_DAYS + remaining).fill_null(float(DEFAULT_TOTAAL_DAYS))
+    return got.with_columns(value.clip(lower_bound=pl.col(age_days).cast(pl.Float64) + 1).alias(out)).drop("_g", "_k", "S", "tail")
+
+
+def mean_length(curve: pl.DataFrame, groups: pl.DataFrame) -> pl.DataFrame:
+    """Per (groep, pool) of `groups`: the expected length in days of a new toewijzing (`lengte`)."""
+    frame = groups.select("groep", "pool").unique().with_columns(_age=pl.lit(0.0))
+    return expected_length(curve, frame, "groep", "pool", "_age", "lengte").drop("_age")
+
+
+def occupancy(curve: pl.DataFrame, groups: pl.DataFrame, months: int, *, stretch: float = 1.0) -> pl.DataFrame:
+    """Per (groep, pool) of `groups` (which has their mean length `lengte`) and k = 0..months-1:
+    what a toewijzing starting on a uniformly random day of its start month costs in the k-th
+    calendar month after it, as a share of a full month's cost (`bezetting`).
+
+    Periodic: the expected share of the month it runs, (1/M^2) x the integral of S(u) w_k(u) over
+    the age u, with M the length of a month and w_k the triangle of width 2M around age kM
+    (k = 0: M - u on [0, M]) that the random start day makes of the month; 1/2 for one that runs
+    through its start month, 1 later on. Budget: its spend, amount x (1/M) x the integral of
+    c(u) w_k(u), divided by a full month's cost amount x M / lengte. Integrated per day. With
+    `stretch` s every toewijzing lasts s times longer: S(u / s), and c(u / s) / s (the same budget
+    spent more slowly)."""
+    m = MONTH_DAYS
+    ages = pl.DataFrame({"u": pl.int_range(0, int(months * m) + 2, eager=True).cast(pl.Float64) + 0.5})
+    grid = groups.select("groep", "pool", "lengte").unique().join(ages, how="cross")
+    grid = at(curve, grid, "groep", "pool", "u", "S_u", stretch=stretch)
+    grid = spend(curve, grid, "groep", "pool", "u", "c_u", stretch=stretch)
+    value = pl.when(pl.col("pool") == POOL_TOTAAL).then(pl.col("c_u") * pl.col("lengte")).otherwise(pl.col("S_u"))
+    ks = pl.DataFrame({"k": pl.int_range(0, months, eager=True).cast(pl.Int32)})
+    lo = (pl.col("k").cast(pl.Float64) - 1) * m
+    weight = (
+        pl.when(pl.col("k") == 0)
+        .then(m - pl.col("u"))
+        .otherwise(m - (pl.col("u") - pl.col("k").cast(pl.Float64) * m).abs())
+        .clip(lower_bound=0.0)
+    )
+    return (
+        grid.join(ks, how="cross")
+        .filter(pl.col("u").is_between(lo.clip(lower_bound=0.0), lo + 2 * m))
+        .group_by("groep", "pool", "k")
+        .agg(bezetting=(value * weight).sum() / (m * m))
+        .sort("groep", "k")
+    )

@@ -1,0 +1,101 @@
+"""Month arithmetic and Dutch wording shared by the forecast modules. A month is an integer index
+year * 12 + month - 1, so ranges, ages and lags are plain integer differences in Python and in
+polars alike."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+import polars as pl
+from babel.numbers import format_decimal
+
+MONTHS_NL = (
+    "januari", "februari", "maart", "april", "mei", "juni",
+    "juli", "augustus", "september", "oktober", "november", "december",
+)  # fmt: skip
+
+
+def mi(d: dt.date) -> int:
+    return d.year * 12 + d.month - 1
+
+
+def month_start(index: int) -> dt.date:
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def month_end(d: dt.date) -> dt.date:
+    return month_start(mi(d) + 1) - dt.timedelta(days=1)
+
+
+def days_in(index: int) -> int:
+    return (month_start(index + 1) - month_start(index)).days
+
+
+def is_month_end(d: dt.date) -> bool:
+    return d == month_end(d)
+
+
+def same_point(peildatum: dt.date, year: int) -> dt.date:
+    """The same moment in another year; a month end stays a month end (29 Feb -> 28 Feb)."""
+    if is_month_end(peildatum):
+        return month_end(dt.date(year, peildatum.month, 1))
+    return dt.date(year, peildatum.month, min(peildatum.day, month_end(dt.date(year, peildatum.month, 1)).day))
+
+
+def day_limit(peildatum: dt.date) -> int:
+    """Day up to which a month counts as in: at a month end every day of any month does."""
+    return 31 if is_month_end(peildatum) else peildatum.day
+
+
+def expr(column: str | pl.Expr) -> pl.Expr:
+    """The month index of a date column."""
+    c = pl.col(column) if isinstance(column, str) else column
+    return c.dt.year().cast(pl.Int32) * 12 + c.dt.month().cast(pl.Int32) - 1
+
+
+def start_expr(index: pl.Expr) -> pl.Expr:
+    """First day of the month with this index."""
+    return pl.date(index // 12, index % 12 + 1, 1)
+
+
+def days_expr(index: pl.Expr) -> pl.Expr:
+    """Number of days in the month with this index."""
+    return start_expr(index).dt.month_end().dt.day().cast(pl.Int32)
+
+
+def name(index: int, year: int | None = None) -> str:
+    """Dutch month name, with the year when it differs from `year`."""
+    text = MONTHS_NL[index % 12]
+    return text if year is not None and index // 12 == year else f"{text} {index // 12}"
+
+
+def span(first: int, last: int) -> str:
+    """'mei–augustus 2024', 'december 2023–februari 2024', or one month: 'mei 2024'."""
+    if first == last:
+        return f"{MONTHS_NL[first % 12]} {first // 12}"
+    if first // 12 == last // 12:
+        return f"{MONTHS_NL[first % 12]}–{MONTHS_NL[last % 12]} {last // 12}"
+    return f"{MONTHS_NL[first % 12]} {first // 12}–{MONTHS_NL[last % 12]} {last // 12}"
+
+
+def eur(x: float) -> str:
+    """Euro in Dutch: "€ 23.100", "€ 4,1 mln"."""
+    if abs(x) >= 1e6:
+        return "€ " + format_decimal(x / 1e6, format="#,##0.0", locale="nl_NL") + " mln"
+    return "€ " + format_decimal(x, format="#,##0", locale="nl_NL")
+
+
+def pct(x: float) -> str:
+    """A percentage (already x 100) with one decimal: "12,5%"."""
+    return format_decimal(x, format="0.0", locale="nl_NL") + "%"
+
+
+def date(d: dt.date) -> str:
+    """"1 juli 2024"."""
+    return f"{d.day} {MONTHS_NL[d.month - 1]} {d.year}"
+
+
+def listing(items: Sequence[str]) -> str:
+    """"a", "a en b", "a, b en c"."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " en " + items[-1]
