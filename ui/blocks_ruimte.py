@@ -61,7 +61,7 @@ def voorraad(r: Report, *, title: str) -> None:
         .encode(
             x=x,
             y=alt.Y("y:Q", title="Woningen per jaar (+ erbij, − eraf)", axis=alt.Axis(format=",.0f")),
-            color=alt.Color("kleur:N", title=None, sort=order, scale=alt.Scale(domain=order, range=[c for _, _, c in MUTATIES]), legend=alt.Legend(orient="top", labelLimit=260)),
+            color=alt.Color("kleur:N", title=None, sort=order, scale=alt.Scale(domain=order, range=[c for _, _, c in MUTATIES]), legend=charts.TOP_LEGEND),
             order=alt.Order("volgorde:Q"),
             tooltip=[alt.Tooltip("x:O", title="Jaar"), alt.Tooltip("kleur:N", title="Mutatie"), alt.Tooltip("tekst:N", title="Woningen")],
         )
@@ -127,7 +127,7 @@ def plancapaciteit(r: Report, jaar: int | None, *, title: str) -> None:
                 title=None,
                 sort=parts,
                 scale=alt.Scale(domain=parts, range=[palette.get(p, charts.PALETTE[3]) for p in parts]),
-                legend=alt.Legend(orient="top", values=[p for p in parts if p in hard_labels.values()]),
+                legend=alt.Legend(orient="top", direction="vertical", labelLimit=320, values=[p for p in parts if p in hard_labels.values()]),
             ),
             order=alt.Order("volgorde:Q"),
             tooltip=[alt.Tooltip("groep:N", title="Wat"), alt.Tooltip("deel:N", title="Deel"), alt.Tooltip("tekst:N", title="Woningen")],
@@ -218,7 +218,7 @@ def opleveringen_per_jaar(r: Report, where: dict, doel_per_jaar: float | None, *
         .encode(
             x=x,
             y=alt.Y("y:Q", title="Woningen (geplande oplevering)", axis=alt.Axis(format=",.0f")),
-            color=alt.Color("status:N", title=None, sort=statuses, scale=alt.Scale(domain=statuses, range=[STATUS_KLEUR[s] for s in statuses]), legend=alt.Legend(orient="top")),
+            color=alt.Color("status:N", title=None, sort=statuses, scale=alt.Scale(domain=statuses, range=[STATUS_KLEUR[s] for s in statuses]), legend=charts.TOP_LEGEND),
             order=alt.Order("volgorde:Q"),
             tooltip=[alt.Tooltip("x:O", title="Geplande oplevering"), alt.Tooltip("status:N", title="Status"), alt.Tooltip("tekst:N", title="Woningen")],
         )
@@ -260,7 +260,7 @@ def pijplijn_per_wijk(r: Report, where: dict, *, title: str) -> None:
         .encode(
             x=alt.X("x:Q", title="Woningen", axis=alt.Axis(format=",.0f")),
             y=y,
-            color=alt.Color("status:N", title=None, sort=list(statuses), scale=alt.Scale(domain=list(statuses), range=[STATUS_KLEUR[s] for s in statuses]), legend=alt.Legend(orient="top")),
+            color=alt.Color("status:N", title=None, sort=list(statuses), scale=alt.Scale(domain=list(statuses), range=[STATUS_KLEUR[s] for s in statuses]), legend=charts.TOP_LEGEND),
             order=alt.Order("volgorde:Q"),
             tooltip=[alt.Tooltip("wijk:N", title="Wijk"), alt.Tooltip("status:N", title="Status"), alt.Tooltip("tekst:N", title="Woningen")],
         )
