@@ -72,7 +72,7 @@ def voorraad(r: Report, *, title: str) -> None:
         .encode(x=x, y="y:Q", tooltip=[alt.Tooltip("x:O", title="Jaar"), alt.Tooltip("tekst:N", title="Saldo (groei van de voorraad)")])
     )
     zero = alt.Chart(alt.Data(values=[{"y": 0}])).mark_rule(color=charts.MUTED).encode(y="y:Q")
-    chart = alt.layer(bars, zero, line).properties(height=340, title=title)
+    chart = alt.layer(bars, zero, line).properties(height=400, title=title)
     table = Table(title)
     table.add(Column("Jaar", "text", [str(y) for y in years]))
     table.add(Column("Beginstand (1 januari)", "number", [begin.get(y) for y in years], "aantal"))
