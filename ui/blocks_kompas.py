@@ -61,10 +61,13 @@ def _headline(r: Report, spec: PageSpec) -> None:
         delta=delta,
         delta_color={True: "normal", False: "inverse", None: "off"}[h.metric.higher_is_better],
         delta_description=f"t.o.v. {h.period.previous}" if delta and h.period else None,
-        help=definition(h.metric) + (f" Trend: hele jaren {h.trend[0][0]}–{h.trend[-1][0]}." if len(h.trend) > 1 else ""),
-        chart_data=[v for _, v in h.trend] if len(h.trend) > 1 else None,
-        chart_type="line",
+        help=definition(h.metric),
     )
+    # The trend in words, not as st.metric's sparkline: that SVG has no text alternative (axe
+    # svg-img-alt, serious), and a sentence reads the same to everyone.
+    if len(h.trend) > 1:
+        (y0, v0), (y1, v1) = h.trend[0], h.trend[-1]
+        st.caption(f"Trend over hele jaren: {fmt.value(h.metric, v0)} in {y0}, {fmt.value(h.metric, v1)} in {y1}.")
     st.markdown(badges(h.badge), help="Bronnen: " + (", ".join(h.badge.datasets) or "onbekend"))
 
 

@@ -154,7 +154,10 @@ class Report:
         return self.sel
 
     def latest_year(self, metric: MetricRef, *, before: int | None = None) -> int | None:
-        """The latest year with a figure (before `before`, when given), or None."""
+        """The latest year with a figure (before `before`, when given), or None (also when the
+        metric is not loaded or not for this role: the block that shows it says why)."""
+        if self.why_not(metric):
+            return None
         frame = self.engine.query(metric, by=["jaar"])
         years = [int(y) for y, v in zip(frame["jaar"].to_list(), frame["waarde"].to_list()) if y is not None and v is not None and (before is None or y < before)]
         return max(years) if years else None
@@ -598,6 +601,22 @@ class Report:
         table.add(Column("Geladen", "text", [fmt.date(t.date()) for t in sets["loaded_at"].to_list()]))
         table.add(Column("Kwaliteit", "text", checks))
         self.show_table(table, height=38 + 35 * table.height)
+
+    # ---- added for the page blocks modules (ui/blocks_*.py) ----------------------------------------
+
+    def chart(self, chart, name: str, table: Table | None, *, description: str | None = None) -> None:
+        """Draw a chart a page-blocks module made (Altair, data as plain values), the same way as
+        every block: full width, a PNG download, the sentence under it, and its table one click away."""
+        self._chart(chart, name, table, description=description)
+
+    def years(self, metric: MetricRef) -> list[int]:
+        """The years with a figure of `metric`, newest first (empty when it is not loaded or not for
+        this role): the choices of a jaar filter that another metric than the page's main one sets."""
+        m = registry.get(metric)
+        if self.why_not(m):
+            return []
+        frame = self.engine.query(m, by=["jaar"])
+        return sorted({int(y) for y, v in zip(frame["jaar"].to_list(), frame["waarde"].to_list()) if y is not None and v is not None}, reverse=True)
 
 
 def page(key: str, intro: str) -> Report:

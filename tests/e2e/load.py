@@ -35,7 +35,12 @@ FILTERS: dict[str, tuple[str, ...]] = {
         "?jaar=2024&tab=Per+verwijzer",
         "?tm=juni&tab=Per+taakveld+%28Iv3%29",
     ),
-    "ruimte": ("", "?jaar=2024", "?jaar=2022"),
+    "ruimte": (
+        "",
+        "?jaar=2024",
+        "?jaar=2022&wijk=Wijk+22+Stadshagen&niveau=Per+buurt",
+        "?segment=sociale+huur&wijk=Wijk+13+Assendorp&wijk=Wijk+14+Kamperpoort-Veerallee",
+    ),
     "veiligheid": (
         "",
         "?jaar=2024&niveau=Buurten",
