@@ -33,7 +33,7 @@ r = report.page(
     "Woningbouw tegen de opgave: hoeveel er gebouwd is (CBS), of er genoeg in plannen zit, wat de projecten in de pijplijn opleveren, en waar de stad groeit.",
 )
 inst = r.engine.analysis("wonen.instellingen")
-gemeente = r.page.build.gemeente_naam if r.page.build else (inst.gemeente or "De gemeente")
+gemeente = r.page.gemeente if r.page.build else (inst.gemeente or "De gemeente")  # Markdown-escaped: it goes into headings
 peiljaar = r.engine.info.peildatum.year
 projecten_zichtbaar = r.engine.allowed(pijplijn) and r.engine.available(pijplijn)
 
