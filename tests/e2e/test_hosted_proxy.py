@@ -74,7 +74,7 @@ def test_nginx_config_serves_the_app_over_tls_with_websockets_and_health(browser
             pg = context.new_page()
             open_app(pg, base)  # waits for the websocket: the app is CONNECTED through the proxy
             expect(pg.get_by_role("heading", name="Kompas")).to_be_visible()
-            expect(pg.get_by_test_id("stMetricValue").first).to_have_text("134.864")
+            expect(pg.get_by_test_id("stMetric").filter(has_text="Inwoners").first.get_by_test_id("stMetricValue")).to_have_text("134.864")
         finally:
             context.close()
         # nginx logs the websocket when it closes: give it a moment after the browser went.
