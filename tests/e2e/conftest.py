@@ -20,9 +20,11 @@ import time
 import urllib.request
 from pathlib import Path
 from typing import NamedTuple
+from urllib.parse import quote
 
 import pytest
 
+from tests.apptest import write_roles
 from tests.e2e.browser import assert_no_exception
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -150,3 +152,46 @@ def full_screenshot(pg, path: Path) -> None:
     pg.set_viewport_size({"width": pg.viewport_size["width"], "height": min(int(height) + 40, 12000)})
     pg.wait_for_timeout(300)
     pg.screenshot(path=str(path))
+
+
+# ---- a hosted instance with a real OIDC provider on loopback (tests/e2e/test_hosted.py) ----
+
+COOKIE_SECRET = "e2e-cookie-secret-3b9f1c"
+CLIENT_SECRET = "e2e-client-secret-7d2e4a"
+USERS = {
+    "wijkmanager@zwolle.test": {"email": "wijkmanager@zwolle.test", "name": "Wendy Wijkmanager"},
+    "gast@zwolle.test": {"email": "gast@zwolle.test", "name": "Gerrit Gast"},
+}
+
+@pytest.fixture(scope="session")
+def oidc_provider():
+    """A real OIDC provider on loopback (authorize, token, JWKS, userinfo, end_session)."""
+    import httpx
+    import oidc_provider_mock
+
+    # The provider and the app's OAuth client talk plain http on loopback; in production both
+    # sides use https and this stays unset.
+    os.environ["AUTHLIB_INSECURE_TRANSPORT"] = "1"
+    with oidc_provider_mock.run_server_in_thread() as server:
+        issuer = f"http://localhost:{server.server_port}"
+        for sub, claims in USERS.items():
+            assert httpx.put(f"{issuer}/users/{quote(sub)}", json=claims).status_code == 204
+        yield issuer
+
+
+@pytest.fixture(scope="session")
+def hosted_app(demo_db, chromium_path, oidc_provider, tmp_path_factory):
+    """`streamlit run Home.py` with [auth] pointing at the provider, and the test roles file."""
+    tmp = tmp_path_factory.mktemp("hosted")
+    port = _free_port()
+    secrets = tmp / "secrets.toml"
+    secrets.write_text(
+        f'roles_file = "{write_roles(tmp)}"\n\n[auth]\n'
+        f'redirect_uri = "http://127.0.0.1:{port}/oauth2callback"\n'
+        f'cookie_secret = "{COOKIE_SECRET}"\nclient_id = "datakompas-e2e"\nclient_secret = "{CLIENT_SECRET}"\n'
+        f'server_metadata_url = "{oidc_provider}/.well-known/openid-configuration"\n',
+        encoding="utf-8",
+    )
+    log = tmp / "server.log"
+    with serve(demo_db, log, "--secrets.files", str(secrets), port=port) as server:
+        yield server.url, log

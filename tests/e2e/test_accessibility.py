@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 
 from tests.e2e.browser import assert_no_exception, wait_for_app_run
 from tests.e2e.conftest import SHOTS, full_screenshot
+from tests.e2e.test_hosted import log_in
 from ui import access, router
 
 pytestmark = pytest.mark.e2e
@@ -50,6 +51,37 @@ def test_axe_finds_no_serious_violations(page, app_url, path):
     assert _axe(page) == []
 
 
+def _small_screen_checks(pg, width: int) -> None:
+    """The sidebar starts collapsed, nothing runs off the screen, tiles stack, filters stay reachable."""
+    expect(pg.get_by_test_id("stSidebar")).to_have_attribute("data-collapsed", "true")
+    # Never sideways scrolling: the document is no wider than the screen.
+    overflow = pg.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 1, f"page scrolls sideways by {overflow} px"
+    # Nothing reaches past the screen's edge, unless it scrolls inside a container that fits
+    # (a wide table, the tab bar): that container is what the user swipes.
+    wide = pg.evaluate(
+        """(w) => {
+            const scrollsInside = e => { for (let a = e.parentElement; a; a = a.parentElement) {
+                const o = getComputedStyle(a).overflowX;
+                if ((o === 'auto' || o === 'scroll' || o === 'hidden') && a.getBoundingClientRect().right <= w + 1) return true; }
+                return false; };
+            return [...document.querySelectorAll('[data-testid=stMain] *')]
+                .filter(e => e.getBoundingClientRect().right > w + 1 && getComputedStyle(e).position !== 'fixed'
+                             && !e.closest('svg') && !scrollsInside(e))
+                .map(e => (e.getAttribute('data-testid') || e.tagName) + ':' + Math.round(e.getBoundingClientRect().right)).slice(0, 5); }""",
+        width,
+    )
+    assert wide == [], f"elements wider than the screen: {wide}"
+    # Tiles stack on a phone: each one below the one before, never two side by side.
+    if width < 500 and pg.get_by_test_id("stMetric").count() >= 2:
+        boxes = sorted((b for b in (m.bounding_box() for m in pg.get_by_test_id("stMetric").all()[:6]) if b), key=lambda b: b["y"])
+        side_by_side = [(a["x"], b["x"]) for a, b in zip(boxes, boxes[1:]) if b["y"] < a["y"] + a["height"] - 1]
+        assert side_by_side == [], f"tiles side by side on a phone at x = {side_by_side}"
+    # Filters stay reachable: every filter widget is within the screen's width.
+    for box in (w.bounding_box() for w in pg.locator("[data-testid=stSelectbox], [data-testid=stMultiSelect]").all()):
+        assert box is None or box["x"] + box["width"] <= width + 1
+
+
 @pytest.mark.parametrize("width", [390, 768], ids=["telefoon", "tablet"])
 @pytest.mark.parametrize("path", PAGES, ids=lambda p: p or "kompas")
 def test_small_screens(browser, app_url, path, width):
@@ -57,36 +89,42 @@ def test_small_screens(browser, app_url, path, width):
     pg = context.new_page()
     try:
         _open(pg, f"{app_url}/{path}")
-        # The sidebar starts collapsed: the page is not hidden behind it.
-        expect(pg.get_by_test_id("stSidebar")).to_have_attribute("data-collapsed", "true")
-        # Never sideways scrolling: the document is no wider than the screen.
-        overflow = pg.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
-        assert overflow <= 1, f"page scrolls sideways by {overflow} px"
-        # Nothing reaches past the screen's edge, unless it scrolls inside a container that fits
-        # (a wide table, the tab bar): that container is what the user swipes.
-        wide = pg.evaluate(
-            """(w) => {
-                const scrollsInside = e => { for (let a = e.parentElement; a; a = a.parentElement) {
-                    const o = getComputedStyle(a).overflowX;
-                    if ((o === 'auto' || o === 'scroll' || o === 'hidden') && a.getBoundingClientRect().right <= w + 1) return true; }
-                    return false; };
-                return [...document.querySelectorAll('[data-testid=stMain] *')]
-                    .filter(e => e.getBoundingClientRect().right > w + 1 && getComputedStyle(e).position !== 'fixed'
-                                 && !e.closest('svg') && !scrollsInside(e))
-                    .map(e => (e.getAttribute('data-testid') || e.tagName) + ':' + Math.round(e.getBoundingClientRect().right)).slice(0, 5); }""",
-            width,
-        )
-        assert wide == [], f"elements wider than the screen: {wide}"
-        # Tiles stack on a phone: each one below the one before, never two side by side.
-        if width < 500 and pg.get_by_test_id("stMetric").count() >= 2:
-            boxes = sorted((b for b in (m.bounding_box() for m in pg.get_by_test_id("stMetric").all()[:6]) if b), key=lambda b: b["y"])
-            side_by_side = [(a["x"], b["x"]) for a, b in zip(boxes, boxes[1:]) if b["y"] < a["y"] + a["height"] - 1]
-            assert side_by_side == [], f"tiles side by side on a phone at x = {side_by_side}"
-        # Filters stay reachable: every filter widget is within the screen's width.
-        for box in (w.bounding_box() for w in pg.locator("[data-testid=stSelectbox], [data-testid=stMultiSelect]").all()):
-            assert box is None or box["x"] + box["width"] <= width + 1
+        _small_screen_checks(pg, width)
         assert _axe(pg) == []
         SHOTS.mkdir(exist_ok=True)
         full_screenshot(pg, SHOTS / f"small-{path or 'kompas'}-{width}.png")
+    finally:
+        context.close()
+
+
+HOSTED_ROLES = ("sociaal_domein", "ruimte", "wijkmanager", "gast")
+
+
+@pytest.mark.parametrize("role", HOSTED_ROLES)
+def test_every_role_on_its_pages_on_a_desktop_and_a_phone(browser, hosted_app, oidc_provider, role):
+    """Logged in through the OIDC provider as each role (the Databrigade is local mode above):
+    every page the role may open passes axe at 1440 px and the phone checks at 390 px."""
+    import httpx
+
+    sub = f"{role}@zwolle.test"
+    assert httpx.put(f"{oidc_provider}/users/{sub}", json={"email": sub, "name": f"Test {role}"}).status_code == 204
+    url, _ = hosted_app
+    user = access.User(name="t", email=sub, role=role, wijken=("WK019313",) if role == "wijkmanager" else None, hosted=True)
+    context = browser.new_context(viewport={"width": 1440, "height": 1000}, locale="nl-NL")
+    pg = context.new_page()
+    try:
+        log_in(pg, url, oidc_provider, sub)
+        for spec in router.visible(user):
+            pg.set_viewport_size({"width": 1440, "height": 1000})
+            _open(pg, f"{url}/{spec.url_path}")
+            assert _axe(pg) == [], (role, spec.url_path)
+            pg.set_viewport_size({"width": 390, "height": 844})
+            _open(pg, f"{url}/{spec.url_path}")
+            if pg.get_by_test_id("stSidebar").get_attribute("data-collapsed") != "true":
+                pg.get_by_test_id("stSidebarCollapseButton").locator("button").click()  # open from the desktop view: the user folds it
+            _small_screen_checks(pg, 390)
+            assert _axe(pg) == [], (role, spec.url_path, 390)
+            SHOTS.mkdir(exist_ok=True)
+            full_screenshot(pg, SHOTS / f"{role}-{spec.url_path or 'kompas'}-390.png")
     finally:
         context.close()

@@ -8,63 +8,20 @@ municipality's Entra ID. Only the login form is a mock: a test types the user's 
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.apptest import write_roles
 from tests.e2e.browser import assert_no_exception, wait_for_app_run
-from tests.e2e.conftest import _free_port, serve
+from tests.e2e.conftest import CLIENT_SECRET, COOKIE_SECRET
 from ui import access, router
 
 pytestmark = pytest.mark.e2e
 
 ROOT = Path(__file__).resolve().parents[2]
-COOKIE_SECRET = "e2e-cookie-secret-3b9f1c"
-CLIENT_SECRET = "e2e-client-secret-7d2e4a"
-USERS = {
-    "wijkmanager@zwolle.test": {"email": "wijkmanager@zwolle.test", "name": "Wendy Wijkmanager"},
-    "gast@zwolle.test": {"email": "gast@zwolle.test", "name": "Gerrit Gast"},
-}
 OWN_WIJKEN = ("Wijk 13 Assendorp", "Wijk 14 Kamperpoort-Veerallee")
-
-
-@pytest.fixture(scope="module")
-def oidc_provider():
-    """A real OIDC provider on loopback (authorize, token, JWKS, userinfo, end_session)."""
-    import httpx
-    import oidc_provider_mock
-
-    # The provider and the app's OAuth client talk plain http on loopback; in production both
-    # sides use https and this stays unset.
-    os.environ["AUTHLIB_INSECURE_TRANSPORT"] = "1"
-    with oidc_provider_mock.run_server_in_thread() as server:
-        issuer = f"http://localhost:{server.server_port}"
-        for sub, claims in USERS.items():
-            assert httpx.put(f"{issuer}/users/{quote(sub)}", json=claims).status_code == 204
-        yield issuer
-
-
-@pytest.fixture(scope="module")
-def hosted_app(demo_db, chromium_path, oidc_provider, tmp_path_factory):
-    """`streamlit run Home.py` with [auth] pointing at the provider, and the test roles file."""
-    tmp = tmp_path_factory.mktemp("hosted")
-    port = _free_port()
-    secrets = tmp / "secrets.toml"
-    secrets.write_text(
-        f'roles_file = "{write_roles(tmp)}"\n\n[auth]\n'
-        f'redirect_uri = "http://127.0.0.1:{port}/oauth2callback"\n'
-        f'cookie_secret = "{COOKIE_SECRET}"\nclient_id = "datakompas-e2e"\nclient_secret = "{CLIENT_SECRET}"\n'
-        f'server_metadata_url = "{oidc_provider}/.well-known/openid-configuration"\n',
-        encoding="utf-8",
-    )
-    log = tmp / "server.log"
-    with serve(demo_db, log, "--secrets.files", str(secrets), port=port) as server:
-        yield server.url, log
 
 
 def main_text(pg) -> str:
