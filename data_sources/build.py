@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import importlib
 import json
 import os
 import sys
@@ -182,6 +183,9 @@ def build(
         if problems or resolved is None:
             raise InputError(problems)
         write(Loaded("instellingen", settings_mod.tables(resolved), (), 0.0))
+        t1 = time.perf_counter()
+        _derive(con, peildatum, written, write, progress)
+        derive_seconds = time.perf_counter() - t1
         _stage("tables-written")
         _write_meta(con, inputs, loaded, resolved, started, build_id, demo, peildatum)
         results = quality.run(con, [registry.get(i.key) for i in loaded], peildatum)
@@ -212,7 +216,27 @@ def build(
         {"key": i.key, "rows": i.rows, "read_seconds": i.seconds, "write_seconds": i.write_seconds, "read_cpu": i.cpu_seconds, "write_cpu": i.write_cpu_seconds}
         for i in loaded
     ]
-    return {"build_id": build_id, "seconds": seconds, "quality": counts, "sources": sources}
+    return {"build_id": build_id, "seconds": seconds, "quality": counts, "sources": sources, "derive_seconds": derive_seconds}
+
+
+# Results the app would otherwise compute for every fresh server, made once per build from the
+# warehouse's own tables and stored beside them: work that does not depend on what a user chooses.
+# "module:function(cursor, peildatum, tables, progress) -> {table: frame}"; metrics.jeugd.selectie
+# makes the forecast of the gemeente as a whole (data_sources/WAREHOUSE.md, jeugd_prognose_vooraf).
+DERIVED = ("metrics.jeugd.selectie:tables",)
+
+
+def _derive(con, peildatum: dt.date, written: set[str], write: Sink, progress) -> None:
+    for ref in DERIVED:
+        module, name = ref.split(":")
+        fn = getattr(importlib.import_module(module), name)
+        cursor = con.cursor()
+        try:
+            tables = fn(cursor, peildatum, frozenset(written), progress)
+        finally:
+            cursor.close()
+        if tables:
+            write(Loaded("afgeleid", tables, (), 0.0))
 
 
 def _write_meta(con, inputs: Inputs, loaded: list[Loaded], resolved: settings_mod.Resolved, started, build_id: str, demo: bool, peildatum) -> None:
