@@ -31,6 +31,8 @@ from data_sources.readers import read_guarded
 from data_sources.source import Context
 
 DEFAULT_DB = Path("data/datakompas.duckdb")
+BUILD_MEMORY = "512MB"  # DuckDB's share of the build's memory (it spills to its temp files beyond)
+DERIVE_MEMORY = "256MB"  # and while the derived tables are made, which read more than they write
 
 
 def default_db() -> Path:
@@ -160,6 +162,10 @@ def build(
     # removed, and the existing warehouse was never touched.
     con = duckdb.connect(str(tmp))
     try:
+        # DuckDB would keep every block it wrote in memory (its default limit is 80% of RAM):
+        # written tables go to the file; a laptop needs the memory for the next source.
+        con.execute(f"SET memory_limit = '{BUILD_MEMORY}'")
+        con.execute("SET enable_progress_bar = false")  # the build reports its own progress
         _stage("created")
         written: set[str] = set()
 
@@ -183,9 +189,9 @@ def build(
         if problems or resolved is None:
             raise InputError(problems)
         write(Loaded("instellingen", settings_mod.tables(resolved), (), 0.0))
-        t1 = time.perf_counter()
+        t1, c1 = time.perf_counter(), _cpu()
         _derive(con, peildatum, written, write, progress)
-        derive_seconds = time.perf_counter() - t1
+        derived = {"seconds": time.perf_counter() - t1, "cpu": _cpu() - c1}
         _stage("tables-written")
         _write_meta(con, inputs, loaded, resolved, started, build_id, demo, peildatum)
         results = quality.run(con, [registry.get(i.key) for i in loaded], peildatum)
@@ -216,7 +222,7 @@ def build(
         {"key": i.key, "rows": i.rows, "read_seconds": i.seconds, "write_seconds": i.write_seconds, "read_cpu": i.cpu_seconds, "write_cpu": i.write_cpu_seconds}
         for i in loaded
     ]
-    return {"build_id": build_id, "seconds": seconds, "quality": counts, "sources": sources, "derive_seconds": derive_seconds}
+    return {"build_id": build_id, "seconds": seconds, "quality": counts, "sources": sources, "derived": derived}
 
 
 # Results the app would otherwise compute for every fresh server, made once per build from the
@@ -227,6 +233,8 @@ DERIVED = ("metrics.jeugd.selectie:tables",)
 
 
 def _derive(con, peildatum: dt.date, written: set[str], write: Sink, progress) -> None:
+    # The tables are written: what DuckDB still holds in memory now only crowds out the derivation.
+    con.execute(f"SET memory_limit = '{DERIVE_MEMORY}'")
     for ref in DERIVED:
         module, name = ref.split(":")
         fn = getattr(importlib.import_module(module), name)

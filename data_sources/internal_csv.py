@@ -140,7 +140,9 @@ def with_wijk(frame: pl.DataFrame, ctx: Context) -> pl.DataFrame:
     """
     if ctx.regios is not None:
         known = ctx.regios["buurten"].select("buurt_code", "wijk_code")
-        out = frame.join(known, on="buurt_code", how="left", maintain_order="left")
+        # A lookup of one column, not a join: a join copies every column of millions of rows.
+        wijk = pl.col("buurt_code").replace_strict(known["buurt_code"], known["wijk_code"], default=None, return_dtype=pl.String)
+        out = frame.with_columns(wijk.alias("wijk_code"))
         report(
             ctx.problems,
             out,

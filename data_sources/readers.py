@@ -140,7 +140,8 @@ def check_csv_text(path: Path, text: str | bytes, sep: str, problems: Problems) 
         )
         return False
     buffer = np.frombuffer(data, dtype=np.uint8)  # a view on the bytes, no copy
-    ends = np.flatnonzero(buffer == 10)
+    # Newlines found per chunk: a comparison over the whole file would take as much memory again.
+    ends = np.concatenate([np.flatnonzero(buffer[at : at + _CHUNK] == 10) + at for at in range(0, buffer.size, _CHUNK)] or [np.zeros(0, dtype=np.int64)])
     starts = np.concatenate(([0], ends + 1))
     lengths = np.concatenate((ends, [buffer.size])) - starts
     long_lines = np.flatnonzero(lengths > MAX_FIELD_CHARS)

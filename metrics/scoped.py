@@ -51,6 +51,10 @@ class _Results(SingleFlight):
     def get_or_compute(self, key: Hashable, compute):
         return self._once(key, compute)[0]
 
+    def clear(self) -> None:
+        with self._lock:
+            self._data.clear()
+
 
 ANALYSIS_RESULTS = _Results()
 # Facts about a build (its meta tables, the map outlines): the same for every user and every run

@@ -192,7 +192,7 @@ def _declarations(declaraties: pl.DataFrame, t: pl.DataFrame) -> pl.DataFrame:
     d = declaraties.lazy()
     if "status" in declaraties.columns:
         d = d.filter(~pl.col("status").is_in(list(REJECTED_STATUS)).fill_null(False))
-    keys = t.lazy().select("toewijzing_id", "tid", "aanbieder", "naam")
+    keys = t.lazy().select("toewijzing_id", "tid", "aanbieder")
     return (
         d.group_by(toewijzing_id=pl.col("toewijzing_id").cast(pl.String), maand=pl.col("maand").dt.month_start(), ingediend_op=pl.col("ingediend_op"))
         .agg(bedrag=pl.col("bedrag").cast(pl.Float64).sum())
@@ -232,7 +232,7 @@ class CompletionFactors:
         t = pl.DataFrame({"toewijzing_id": declaraties["toewijzing_id"].cast(pl.String).unique()}) if "toewijzing_id" in declaraties.columns else None
         if t is None:
             raise ValueError("declaraties missen kolom toewijzing_id")
-        keys = t.with_row_index("tid").with_columns(aanbieder=pl.lit(UNKNOWN), naam=pl.lit(None, dtype=pl.String))
+        keys = t.with_row_index("tid").with_columns(aanbieder=pl.lit(UNKNOWN))
         d = _declarations(declaraties, keys).filter(pl.col("ingediend_op") <= peildatum)
         return _pooled(d, peildatum, max_lag)[0]
 
@@ -350,7 +350,7 @@ class _State(NamedTuple):
     level: pl.DataFrame  # mi, niveau (declared x residual), for every month needed
     declared_level: pl.DataFrame
     residual: pl.DataFrame
-    past: pl.DataFrame  # tid, aanbieder, naam, mi, cost0, cost (priced at level) for months <= p
+    past: pl.DataFrame  # tid, aanbieder, mi, cost0, cost (priced at level) for months <= p
     d: pl.DataFrame  # declarations in by the peildatum
     shares: pl.DataFrame
     completion: CompletionFactors
@@ -404,6 +404,9 @@ class _Model:
         self.t = _toewijzingen(toewijzingen)
         self.history = _history(tarief_historie)
         self.d = _declarations(declaraties, self.t)
+        # An aanbieder's name, from its first toewijzing: looked up per aanbieder, not carried on
+        # each of millions of lines and toewijzing-months.
+        self.names = self.t.group_by("aanbieder", maintain_order=True).agg(naam=pl.col("naam").first())
         self.max_lag = max_lag
         self.changes = tarieven.wijzigingen(changes)
         first = self.d["mi"].min() if self.d.height else None
@@ -458,7 +461,7 @@ class _Model:
         mi = self._months["mi"]
         a, b = int(mi.search_sorted(lo, side="left")), int(mi.search_sorted(p, side="right"))
         # tid is the row number of self.t: a take by position instead of a hash join.
-        columns = ["aanbieder", "naam", "begin", "end", "per_day", "per_month", "level_start"]
+        columns = ["aanbieder", "begin", "end", "per_day", "per_month", "level_start"]
         full = self.t.select("tid").join(known.select("tid", *columns), on="tid", how="left", maintain_order="left")
         rows = self._months.slice(a, b - a)
         index = rows["tid"]
@@ -566,7 +569,7 @@ class _Model:
             known.select("tid", "r_start"), on="tid", how="left"
         )
         past = past.with_columns(cost=pl.col("cost0") * pl.col("full") / (pl.col("level_start") * pl.col("r_start"))).select(
-            "tid", "aanbieder", "naam", "mi", "cost0", "cost"
+            "tid", "aanbieder", "mi", "cost0", "cost"
         )
 
         # Utilisation per aanbieder: what complete months cost / what they priced.
@@ -623,24 +626,24 @@ class _Model:
         expected = (
             st.past.filter(pl.col("mi").is_between(lo, hi))
             .group_by("aanbieder", "mi")
-            .agg(priced=pl.col("cost").sum(), naam=pl.col("naam").first())
+            .agg(priced=pl.col("cost").sum())
             .join(utilisation, on="aanbieder", how="left")
             .with_columns(expected=pl.col("priced") * pl.col("u").fill_null(st.pooled_utilisation))
         )
         declared = (
             st.d.filter(pl.col("mi").is_between(lo, hi))
             .group_by("aanbieder", "mi")
-            .agg(declared=pl.col("bedrag").sum(), naam_d=pl.col("naam").first())
+            .agg(declared=pl.col("bedrag").sum())
         )
         per_month = (
             expected.join(declared, on=["aanbieder", "mi"], how="full", coalesce=True)
             .with_columns(
                 expected=pl.col("expected").fill_null(0.0),
                 declared=pl.col("declared").fill_null(0.0),
-                naam=pl.coalesce("naam", "naam_d"),
                 age=(pl.lit(p, dtype=pl.Int32) - pl.col("mi")),
             )
-            .drop("naam_d", "priced", "u")
+            .drop("priced", "u")
+            .join(self.names, on="aanbieder", how="left")
         )
         per_month = vertraging.share_of(st.shares, per_month, self.max_lag)
         checked = vertraging.late(per_month.filter(pl.col("mi") >= p - vertraging.LATE_WINDOW + 1))

@@ -194,7 +194,7 @@ def _inputs(engine: Engine, sel: Selectie) -> prognose.Inputs:
 def tables(cursor, peildatum: dt.date, available: set[str] | frozenset[str], progress=lambda message: None) -> dict[str, pl.DataFrame]:
     """The build's part (data_sources.build, after the tables are written): the forecast of the
     gemeente as a whole for every year up to the peildatum's, its backtest and the late-aanbieder
-    signal, made once on one model and stored as `jeugd_prognose_vooraf` (onderdeel, jaar, naam,
+    signal, made once on one model and stored as `jeugd_prognose_vooraf` (onderdeel, jaar, deel,
     meta JSON, data: an Arrow IPC frame). Nothing when the jeugd tables are not loaded or there is
     too little history."""
     if not {"jeugd_toewijzingen", "jeugd_declaraties"} <= set(available):
@@ -215,7 +215,7 @@ def tables(cursor, peildatum: dt.date, available: set[str] | frozenset[str], pro
         made += 1
     rows.append(("backtest", None, "frame", None, _ipc(prognose.backtest_on(model, checkpoints=CHECKPOINTS, peildatum=peildatum))))
     rows.append(("laat", None, "frame", None, _ipc(prognose.late_on(model, peildatum))))
-    frame = pl.DataFrame(rows, schema={"onderdeel": pl.String, "jaar": pl.Int32, "naam": pl.String, "meta": pl.String, "data": pl.Binary}, orient="row")
+    frame = pl.DataFrame(rows, schema={"onderdeel": pl.String, "jaar": pl.Int32, "deel": pl.String, "meta": pl.String, "data": pl.Binary}, orient="row")
     progress(f"  prognose vooraf (gemeente, {made} jaren, backtest, late aanbieders): {time.perf_counter() - t0:.1f} s")
     return {TABLE: frame}
 
@@ -227,9 +227,9 @@ def _from_store(engine: Engine, sel: Selectie, entry: _Entry) -> None:
     entry.stored_checked = True
     if not sel.alles or TABLE not in engine.info.tables:
         return
-    stored = engine.run_sql(f"SELECT onderdeel, jaar, naam, meta, data FROM {TABLE}", {})
+    stored = engine.run_sql(f"SELECT onderdeel, jaar, deel, meta, data FROM {TABLE}", {})
     per_year: dict[int, dict[str, tuple[str | None, bytes | None]]] = {}
-    for onderdeel, jaar, naam, meta, data in stored.iter_rows():
+    for onderdeel, jaar, deel, meta, data in stored.iter_rows():
         if onderdeel == "jaren":
             entry.years = tuple(json.loads(meta))
         elif onderdeel == "backtest":
@@ -237,7 +237,7 @@ def _from_store(engine: Engine, sel: Selectie, entry: _Entry) -> None:
         elif onderdeel == "laat":
             entry.late = _frame(data)
         elif onderdeel == "prognose":
-            per_year.setdefault(jaar, {})[naam] = (meta, data)
+            per_year.setdefault(jaar, {})[deel] = (meta, data)
     for year, parts in per_year.items():
         entry.forecasts[year] = _decode_forecast(parts)
 
