@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import sys
 import tempfile
 import traceback
@@ -39,17 +40,23 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--gemeente", default=None, help="gemeentecode, bijv. GM0193 (overschrijft inputs.toml)")
     b.add_argument("--scale", type=float, default=1.0, help="met --demo: volume x N")
     b.add_argument("--seed", type=int, default=193, help="met --demo: toevalszaad")
+    b.add_argument("--problems-json", type=Path, default=None, help="schrijf de problemen ook als JSON naar dit bestand (voor de app)")
 
     c = sub.add_parser("check", help="controleer de invoer; schrijft niets")
     c.add_argument("--inputs", type=Path, required=True)
     c.add_argument("--gemeente", default=None)
+    c.add_argument("--problems-json", type=Path, default=None, help="schrijf de problemen ook als JSON naar dit bestand (voor de app)")
     return p
 
 
-def _report(problems: Problems) -> int:
+def _report(problems: Problems, json_path: Path | None = None) -> int:
     say(f"Invoer ongeldig: {len(problems)} probleem/problemen. Er is niets geschreven; het bestaande warehouse is ongewijzigd.")
     for line in problems.lines():
         print(line, file=sys.stderr)
+    if json_path is not None:
+        # Every problem with its parts (file, line, column, value, expected): the data page shows them as a table.
+        items = [{"file": p.file, "line": p.line, "column": p.column, "value": p.value, "expected": p.expected, "message": p.message, "count": p.count} for p in problems.items]
+        json_path.write_text(json.dumps(items, ensure_ascii=False), encoding="utf-8")
     return 2
 
 
@@ -66,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
             inputs = inputs_mod.load(args.inputs, args.gemeente)
             _, resolved, problems = read_inputs(inputs)
             if problems or resolved is None:
-                return _report(problems)
+                return _report(problems, args.problems_json)
             say("Invoer in orde.")
             return 0
         db = args.db or default_db()
@@ -81,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
             build(inputs_mod.load(args.inputs, args.gemeente), db)
         return 0
     except InputError as e:
-        return _report(e.problems)
+        return _report(e.problems, getattr(args, "problems_json", None))
     except KeyboardInterrupt:
         say("Afgebroken; het bestaande warehouse is ongewijzigd.")
         return 130

@@ -3,6 +3,12 @@
 Nothing touches the existing warehouse until the new one is complete and checkpointed: a failed
 or killed build leaves it byte-for-byte as it was. A killed build can leave a `.building` file
 next to the warehouse; the next build removes it.
+
+History. Each build replaces the whole file, so the new file carries the history forward: it
+reads (read-only) the `builds` and `quality_history` of the warehouse it replaces, for the same
+gemeente, and writes them with its own rows added. The data page charts a quality check across
+builds from `quality_history`. A previous file that cannot be read costs its history, never the
+build (the progress line says so).
 """
 
 from __future__ import annotations
@@ -141,6 +147,67 @@ def remove_stale(db: Path) -> None:
         stale.unlink(missing_ok=True)
 
 
+# Builds of history kept in a warehouse (older ones are dropped): enough for years of monthly loads.
+HISTORY_BUILDS = 200
+
+_BUILD_COLUMNS = "build_id, started, seconds, gemeente, inputs, demo, peildatum"
+_HISTORY_COLUMNS = "build_id, started, dataset, table_name, check_name, description, status, observed, threshold, value"
+
+
+def previous_history(db: Path, gemeente: str, progress=say) -> tuple[list[tuple], list[tuple]]:
+    """(builds, quality history) of the warehouse at `db` when it is of `gemeente`; empty otherwise.
+
+    Read from a read-only ATTACH (the file is not changed). A warehouse from before the history
+    existed gives its one build and its quality_checks as the first entry."""
+    if not db.is_file():
+        return [], []
+    con = duckdb.connect(":memory:")
+    try:
+        con.execute(f"ATTACH '{str(db).replace(chr(39), chr(39) * 2)}' AS old (READ_ONLY)")
+        tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables WHERE table_catalog = 'old'").fetchall()}
+        if "builds" not in tables:
+            return [], []
+        builds = con.execute(f"SELECT {_BUILD_COLUMNS} FROM old.builds ORDER BY started").fetchall()
+        if not builds or builds[-1][3] != gemeente:
+            if builds:
+                progress(f"  geschiedenis: het vorige warehouse is van {builds[-1][3]}, niet van {gemeente}; begint opnieuw")
+            return [], []
+        if "quality_history" in tables:
+            history = con.execute(f"SELECT {_HISTORY_COLUMNS} FROM old.quality_history ORDER BY started").fetchall()
+        elif "quality_checks" in tables:
+            cols = {r[0] for r in con.execute("SELECT column_name FROM information_schema.columns WHERE table_catalog = 'old' AND table_name = 'quality_checks'").fetchall()}
+            value = "value" if "value" in cols else "NULL::DOUBLE"
+            last = builds[-1]
+            history = con.execute(
+                f"SELECT ?, ?::TIMESTAMP, dataset, table_name, check_name, description, status, observed, threshold, {value} FROM old.quality_checks",
+                [last[0], last[1]],
+            ).fetchall()
+        else:
+            history = []
+        return builds, history
+    except duckdb.Error as e:
+        progress(f"  geschiedenis: het vorige warehouse is niet te lezen ({e}); de geschiedenis begint opnieuw")
+        return [], []
+    finally:
+        con.close()
+
+
+def _write_history(con, builds: list[tuple], history: list[tuple], build_id: str) -> None:
+    """Append the previous builds and quality history (at most HISTORY_BUILDS builds) to this build's."""
+    keep = {b[0] for b in builds[-(HISTORY_BUILDS - 1):]} if builds else set()
+    old_builds = [b for b in builds if b[0] in keep and b[0] != build_id]
+    if old_builds:
+        con.executemany("INSERT INTO builds VALUES (?, ?, ?, ?, ?, ?, ?)", old_builds)
+    con.execute(
+        "CREATE TABLE quality_history AS SELECT b.build_id, b.started, q.* FROM quality_checks q CROSS JOIN "
+        "(SELECT build_id, started FROM builds WHERE build_id = ?) b",
+        [build_id],
+    )
+    rows = [h for h in history if h[0] in keep and h[0] != build_id]
+    if rows:
+        con.executemany(f"INSERT INTO quality_history ({_HISTORY_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+
+
 def build(
     inputs: Inputs,
     db: Path,
@@ -152,6 +219,7 @@ def build(
     t0 = time.perf_counter()
     db.parent.mkdir(parents=True, exist_ok=True)
     remove_stale(db)
+    old_builds, old_history = previous_history(db, inputs.gemeente, progress)
     tmp = db.parent / f".{db.name}.{os.getpid()}.building"
     build_id = uuid.uuid4().hex[:12]
     demo = inputs.demo
@@ -198,6 +266,7 @@ def build(
         con.register("__q", pl.DataFrame(results, schema=quality.RESULT_SCHEMA, orient="row").to_arrow())
         con.execute("CREATE TABLE quality_checks AS SELECT * FROM __q")
         con.unregister("__q")
+        _write_history(con, old_builds, old_history, build_id)
         seconds = round(time.perf_counter() - t0, 2)
         con.execute("UPDATE builds SET seconds = ? WHERE build_id = ?", [seconds, build_id])
         con.execute("CHECKPOINT")

@@ -369,6 +369,9 @@ SCHEMAS: dict[str, dict[str, pl.DataType]] = {
         "planuitval_toelichting": pl.String(),
     },
     "instellingen_beleidsmix": {"doel": pl.String(), "segmenten": pl.String(), "aandeel": pl.Float64(), "bron": pl.String(), "toelichting": pl.String()},
+    # The same doelen one row per segment, so that project figures can be split by beleidsmix doel
+    # with a plain join on the segment (metrics cannot join on a comma-separated list).
+    "instellingen_beleidsmix_segmenten": {"segment": pl.String(), "doel": pl.String()},
     "instellingen_tariefindexatie": {"jaar": pl.Int64(), "indexatie": pl.Float64(), "aanname": pl.Boolean(), "bron": pl.String()},
     "instellingen_meldingen": {"afhandeltermijn_werkdagen": pl.Int64(), "toelichting": pl.String()},
 }
@@ -388,6 +391,7 @@ def tables(resolved: Resolved) -> dict[str, pl.DataFrame]:
         "instellingen_beleidsmix": [
             (d.naam, ", ".join(d.segmenten), d.aandeel, w.beleidsmix.bron, w.beleidsmix.toelichting) for d in (w.beleidsmix.doelen if w.beleidsmix else ())
         ],
+        "instellingen_beleidsmix_segmenten": [(seg, d.naam) for d in (w.beleidsmix.doelen if w.beleidsmix else ()) for seg in d.segmenten],
         "instellingen_tariefindexatie": [(i.jaar, round(i.procent / 100, 6), i.aanname, i.bron) for i in sorted(s.jeugd.tariefindexatie, key=lambda i: i.jaar)],
         "instellingen_meldingen": [(s.meldingen.afhandeltermijn_werkdagen, s.meldingen.toelichting)] if s.meldingen else [],
     }  # fmt: skip

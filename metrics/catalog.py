@@ -63,11 +63,23 @@ def scan_pages(directory: Path = PAGES_DIR) -> dict[str, set[str]]:
     return found
 
 
+def _kompas(directory: Path) -> dict[str, set[str]]:
+    """The home page shows every use case's headline metric (manifest.toml) and the signals of every
+    metric with a norm (metrics.signals): it uses them as surely as a `uses(...)` call would."""
+    from metrics.manifest import MANIFEST
+
+    home = next(p for p in MANIFEST.pages if p.url_path == "")
+    if not (Path(directory) / Path(home.file).name).is_file():
+        return {}
+    names = {p.headline for p in MANIFEST.pages if p.headline} | {m.name for m in registry.METRICS.values() if m.norm is not None}
+    return {home.key: names}
+
+
 def used_by(directory: Path = PAGES_DIR, *, runtime: bool = True) -> dict[str, tuple[str, ...]]:
     """metric name -> the pages that use it (declared in page sources, and at run time unless
     `runtime` is off: the committed catalog must not depend on what ran in this process)."""
     pages: dict[str, set[str]] = {}
-    for source in (scan_pages(directory), _USED if runtime else {}):
+    for source in (scan_pages(directory), _kompas(directory), _USED if runtime else {}):
         for page, names in source.items():
             for n in names:
                 pages.setdefault(n, set()).add(page)
@@ -151,3 +163,84 @@ def markdown(directory: Path = PAGES_DIR) -> str:
                 "",
             ]
     return "\n".join(out).rstrip("\n") + "\n"
+
+
+# ---- lineage and roles ---------------------------------------------------------------------------
+
+
+def parts(metric: str | Metric) -> tuple[str, ...]:
+    """The metric and every metric it is computed from, depth first, each once."""
+    seen: dict[str, None] = {}
+
+    def walk(name: str) -> None:
+        if name in seen:
+            return
+        seen[name] = None
+        for p in registry.components(registry.get(name)):
+            walk(p)
+
+    walk(registry.get(metric).name)
+    return tuple(seen)
+
+
+def lineage(metric: str | Metric, sets: pl.DataFrame, directory: Path = PAGES_DIR) -> pl.DataFrame:
+    """From file to table to metric to page: one row per warehouse table the metric reads, with
+    the dataset and files that table was built from (sets: metrics.meta.datasets), the metrics
+    in between and the pages that show the metric."""
+    import json
+
+    from metrics.manifest import MANIFEST
+
+    mt = registry.get(metric)
+    chain = parts(mt)
+    pages = ", ".join(MANIFEST.page(p).title for p in used_by(directory).get(mt.name, ()) if p in {x.key for x in MANIFEST.pages})
+    by_table: dict[str, tuple[str, str, str]] = {}
+    for key, title, tables, files in zip(sets["key"].to_list(), sets["title"].to_list(), sets["tables"].to_list(), sets["files"].to_list()):
+        for t in (x.strip() for x in (tables or "").split(",") if x.strip()):
+            by_table.setdefault(t, (key, title, ", ".join(json.loads(files or "[]"))))
+    rows = []
+    for table in registry.sources(mt):
+        key, title, files = by_table.get(table, (None, None, None))
+        via = [p for p in chain if table in registry.sources(p) and registry.get(p).expression.kind not in ("ratio", "per_capita")]
+        rows.append(
+            {
+                "bestanden": files or "(niet geladen)",
+                "dataset": title or "(niet geladen)",
+                "bron": key or "",
+                "tabel": table,
+                "via": " → ".join(reversed(via)) if via else mt.name,
+                "metric": mt.name,
+                "paginas": pages or "–",
+            }
+        )
+    return pl.DataFrame(rows, schema={c: pl.String for c in ("bestanden", "dataset", "bron", "tabel", "via", "metric", "paginas")})
+
+
+def raci(sets: pl.DataFrame, directory: Path = PAGES_DIR) -> pl.DataFrame:
+    """Who owns, stewards and uses which loaded dataset, from the declarations (RACI):
+    A accountable = the data-eigenaar and R responsible = the data-steward (the gemeente's settings,
+    via the build), C consulted = the owners of the metrics computed from it (they define what its
+    figures mean), I informed = the pages that show those metrics and the roles that may see them."""
+    from metrics.manifest import MANIFEST
+
+    usage = used_by(directory)
+    titles = {p.key: p.title for p in MANIFEST.pages}
+    rows = []
+    for r in sets.iter_rows(named=True):
+        tables = {x.strip() for x in (r.get("tables") or "").split(",") if x.strip()}
+        reading = [m for m in registry.METRICS.values() if tables & set(registry.sources(m))]
+        pages = sorted({titles[p] for m in reading for p in usage.get(m.name, ()) if p in titles})
+        roles = [ROLES[x].label for x in ROLES if any(x in m.roles for m in reading)]
+        rows.append(
+            {
+                "dataset": r["title"],
+                "A_eigenaar": r["owner"],
+                "R_steward": r["steward"],
+                "C_metriceigenaren": ", ".join(sorted({m.owner for m in reading})) or "–",
+                "I_paginas": ", ".join(pages) or "–",
+                "I_rollen": ", ".join(roles) or "–",
+                "metrics": len(reading),
+            }
+        )
+    schema = {c: pl.String for c in ("dataset", "A_eigenaar", "R_steward", "C_metriceigenaren", "I_paginas", "I_rollen")} | {"metrics": pl.Int64}
+    return pl.DataFrame(rows, schema=schema)

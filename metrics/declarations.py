@@ -413,9 +413,32 @@ Expression = Annotated[Union[Aggregate, Ratio, PerCapita, Derived], Field(discri
 
 
 class Norm(_Decl):
-    value: float
+    """What counts as good for a metric; the Kompas signals (metrics.signals) report what breaks it.
+
+    The norm is a fixed `value`, or the value of another metric (`setting`, e.g. a norm from the
+    gemeente's settings in the warehouse). `on="index"` holds each wijk against the gemeente
+    (= 100) instead of the value itself: "far above the gemeente"."""
+
+    value: float | None = None
+    setting: str | None = None  # a metric whose value is the norm (same unit as this metric)
     label: str  # Dutch, e.g. "wettelijke termijn: 5 werkdagen"
     direction: Literal["max", "min"]  # max: at or below the norm is good
+    on: Literal["waarde", "index"] = "waarde"
+
+    @model_validator(mode="after")
+    def _one_source(self):
+        if (self.value is None) == (self.setting is None):
+            raise ValueError(f"norm {self.label!r}: geef een waarde of een setting (een metric), niet allebei en niet geen van beide")
+        if self.on == "index" and self.setting is not None:
+            raise ValueError(f"norm {self.label!r}: een norm op de index is een vast getal (gemeente = 100)")
+        return self
+
+    def broken(self, value: float | None, norm: float | None = None) -> bool:
+        """Is `value` on the wrong side of the norm (`norm`: the setting's value, when it has one)?"""
+        limit = self.value if norm is None else norm
+        if value is None or limit is None:
+            return False
+        return value > limit if self.direction == "max" else value < limit
 
 
 class Metric(_Decl):
@@ -472,3 +495,6 @@ class Analysis(_Decl):
     description: str  # Dutch
     function: Annotated[str, Field(pattern=r"^[a-z_][a-z0-9_.]*:[a-z_][a-z0-9_]*$")]
     roles: tuple[Role, ...]
+    # A Kompas signal: the title shown when the function, called without arguments, returns rows
+    # (one Dutch sentence each in column `tekst`). None: not a signal.
+    signal: str | None = None

@@ -176,6 +176,18 @@ _ALL = (
         members=_same("idee", "zacht", "hard", "in aanbouw", "opgeleverd"),
     ),
     Dimension(
+        name="beleidsmix",
+        label="Beleidsmix",
+        description=(
+            "Categorie van de woningbouwmix uit de instellingen van de gemeente (bij Zwolle goedkoop, middelduur en duur), "
+            "met de segmenten die erbij horen; segmenten buiten de mix heten Onbekend."
+        ),
+        kind="categorie",
+        order="label",
+        labels=LabelTable(table="instellingen_beleidsmix", key="doel", label="doel"),
+        pattern=r"[^\x00-\x1f]{1,80}",
+    ),
+    Dimension(
         name="hardheid",
         label="Hardheid",
         description="Hardheid van plancapaciteit: hard (vastgesteld plan) of zacht (in voorbereiding).",

@@ -43,6 +43,10 @@ class PageSpec(_Decl):
     roles: tuple[str, ...]
     summary: str
     role_limited: tuple[str, ...] = ()  # metrics shown to only some of `roles` (with a notice)
+    # The use case's one number on the Kompas home (a metric name; tests check it is declared), and
+    # the metric domain whose norm signals belong to this page.
+    headline: str | None = None
+    domain: str | None = None
 
     @property
     def path(self) -> Path:

@@ -68,6 +68,12 @@ def validate(models: Iterable[SemanticModel], metrics: Iterable[Metric], dimensi
         by_metric[mt.name] = mt
 
     for mt in by_metric.values():
+        if mt.norm is not None and mt.norm.setting is not None:
+            setting = by_metric.get(mt.norm.setting)
+            if setting is None:
+                problems.append(f"metric {mt.name}: norm uit onbekende metric {mt.norm.setting!r}")
+            elif set(mt.roles) - set(setting.roles):
+                problems.append(f"metric {mt.name}: niet elke rol mag de norm {setting.name} zien")
         if mt.population is not None and (mt.population not in by_metric or by_metric[mt.population].disclosure != "none"):
             problems.append(f"metric {mt.name}: bevolking {mt.population!r} is geen openbare metric")
         unknown = [d for d in mt.dimensions if d not in dimensions]

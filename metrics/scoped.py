@@ -133,6 +133,14 @@ class ScopedEngine:
     def quality_checks(self) -> pl.DataFrame:
         return self._fact("quality_checks", lambda: meta.quality_checks(self.__engine.warehouse))
 
+    def quality_history(self) -> pl.DataFrame:
+        """Every quality check of every build the warehouse remembers (metrics.meta)."""
+        return meta.quality_history(self.__engine.warehouse)
+
+    def builds(self) -> pl.DataFrame:
+        """The builds the warehouse remembers, newest first."""
+        return meta.builds(self.__engine.warehouse)
+
     def shapes(self, level: str) -> tuple[dict, bool] | None:
         """Outlines of wijken or buurten (GeoJSON) and whether they are schematic; None without a map.
         Shared by every session: copy before changing (as metrics' callers in ui/ do)."""

@@ -160,6 +160,7 @@ TABLES: MappingProxyType[str, MappingProxyType[str, str]] = MappingProxyType(
                 "planuitval_toelichting": "VARCHAR",
             },
             "instellingen_beleidsmix": {"doel": "VARCHAR", "segmenten": "VARCHAR", "aandeel": "DOUBLE", "bron": "VARCHAR", "toelichting": "VARCHAR"},
+            "instellingen_beleidsmix_segmenten": {"segment": "VARCHAR", "doel": "VARCHAR"},
             "instellingen_tariefindexatie": {"jaar": "BIGINT", "indexatie": "DOUBLE", "aanname": "BOOLEAN", "bron": "VARCHAR"},
             "instellingen_meldingen": {"afhandeltermijn_werkdagen": "BIGINT", "toelichting": "VARCHAR"},
             "builds": {

@@ -1,13 +1,18 @@
-"""Kompas: the gemeente at a glance, where every use case starts, and what data the app stands on."""
+"""Kompas: where a sprint review starts. Per use case its headline figure with the trend and the state
+of the data behind it, the signals that need attention now, the gemeente at a glance, what is new
+this sprint, and what data the app stands on. Names come from the build, never from code."""
 
 from metrics import uses
-from ui import report
+from ui import blocks_kompas, report
 from ui.report import Col, Fig, Tile
 
 inwoners, woningen, inwoners_0_17, misdrijven_per_1000 = uses("kompas", "inwoners", "woningen", "inwoners_0_17", "misdrijven_per_1000")
 
-r = report.page("kompas", "In één oogopslag: inwoners en woningen per wijk, de use cases van de Databrigade, en de gegevens waar ze op draaien.")
-gemeente = r.page.build.gemeente_naam if r.page.build else "De gemeente"
+r = report.page("kompas", "In één oogopslag: per use case het kerncijfer, wat nu aandacht vraagt, de gemeente per wijk, en de gegevens waar het op draait.")
+gemeente = r.page.gemeente if r.page.build else "De gemeente"  # Markdown-escaped: it goes into headings
+
+blocks_kompas.headlines(r)
+blocks_kompas.signal_list(r)
 
 jaar = None if r.missing(inwoners) else r.latest_year(inwoners)
 if jaar is not None:
@@ -38,7 +43,7 @@ if jaar is not None:
         r.map(Fig(inwoners), level="wijk", title=f"Inwoners per wijk, {jaar}")
     r.table("wijk", [Col(inwoners, compare=("vorig_jaar", "aandeel"))], name=f"Inwoners per wijk {jaar}", height=300)
 
-r.use_cases()
+blocks_kompas.changelog(r)
 
 r.section("Geladen gegevens")
 r.datasets()

@@ -3,7 +3,7 @@
 from metrics import format as fmt
 from metrics import uses
 from metrics import veiligheid as vg
-from ui import blocks_veiligheid, report
+from ui import blocks_veiligheid, report, selection
 from ui.report import Col, Fig, Filter, Tile
 
 (misdrijven, per_1000, hic, inbraken, straatroven, overvallen, geweld, overlast, meldingen, binnen_termijn, termijn, afhandeltijd, open_meldingen,
@@ -29,9 +29,10 @@ sel = r.filters(
     default_year=laatste,
 )
 jaar, soort = sel.jaar, sel.value("soort_misdrijf")
-gemeente = r.page.build.gemeente_naam if r.page.build else "De gemeente"
+gemeente = r.page.gemeente if r.page.build else "De gemeente"  # Markdown-escaped: it goes into headings
 wijk, niveau = blocks_veiligheid.keuzes(r)
 wijknaam = r.engine.labels("wijk").get(wijk, wijk) if wijk else None
+wijkkop = selection.md_text(wijknaam) if wijknaam else None  # the name in headings and prose (Markdown)
 soortnaam = dict(sel.labels).get("soort_misdrijf", ("alle soorten",))[0]
 if jaar == peil.year:
     r.caption(f"{jaar} loopt nog (peildatum {fmt.date(peil)}): de cijfers van dit jaar zijn maandcijfers tot nu toe, niet een heel jaar.")
@@ -80,7 +81,7 @@ if r.engine.allowed(termijn) and r.engine.available(termijn) and r.engine.availa
 
 # --- per wijk and buurt -------------------------------------------------------------------------
 r.section(
-    f"Per {niveau}: misdrijven{' per 1.000 inwoners' if per_inwoner else ''}, {jaar}" + (f" · {soortnaam}" if soort else ""),
+    f"Per {niveau}: misdrijven{' per 1.000 inwoners' if per_inwoner else ''}, {jaar}" + (f" · {selection.md_text(soortnaam)}" if soort else ""),
     "Elke wijk of buurt naast de gemeente (index: gemeente = 100), met de toevalsmarge van elk cijfer."
     if per_inwoner
     else "Aantallen per wijk of buurt: zonder bevolkingscijfers (cijfersoverzwolle.nl) is er geen cijfer per 1.000 inwoners.",
@@ -88,7 +89,7 @@ r.section(
 blocks_veiligheid.gebieden(r, "misdrijven", niveau, jaar, soort, title=f"Misdrijven per {niveau}, {jaar}" + (f", {soortnaam}" if soort else ""))
 
 if wijk and dekking.soorten:
-    r.prose(f"**Per soort misdrijf: {wijknaam} tegen de gemeente, {jaar}**")
+    r.prose(f"**Per soort misdrijf: {wijkkop} tegen de gemeente, {jaar}**")
     blocks_veiligheid.soorten(r, wijk, wijknaam, jaar)
     r.caption(
         "Soorten volgens de politie (CBS/Politie 47018NED, dimensie SoortMisdrijf). Index: het cijfer per 1.000 inwoners van de wijk "
@@ -97,7 +98,7 @@ if wijk and dekking.soorten:
     )
 
 # --- trend ----------------------------------------------------------------------------------
-r.section(f"Trend: {wijknaam or gemeente} en de gemeente", "Per jaar, en per maand met het seizoenspatroon.")
+r.section(f"Trend: {wijkkop or gemeente} en de gemeente", "Per jaar, en per maand met het seizoenspatroon.")
 left, right = r.columns(2)
 with left:
     figs = [Fig(per_1000, where={}, label=gemeente)]
@@ -157,7 +158,7 @@ if not r.missing(meldingen, binnen_termijn, afhandeltijd):
 
 # --- wijkprofiel ----------------------------------------------------------------------------------
 if wijk:
-    r.section(f"Wijkprofiel {wijknaam}, {jaar}", "De wijk naast de gemeente: veiligheid, openbare ruimte, inwoners, wonen en jeugdhulp. Kies een andere wijk bovenaan.")
+    r.section(f"Wijkprofiel {wijkkop}, {jaar}", "De wijk naast de gemeente: veiligheid, openbare ruimte, inwoners, wonen en jeugdhulp. Kies een andere wijk bovenaan.")
     r.missing(jeugdigen, jeugd_per_1000)
     blocks_veiligheid.wijkprofiel(r, wijk, jaar)
 

@@ -17,13 +17,16 @@ import sys
 from pathlib import Path
 
 # (page url path, query parameters): the default view and the filters and tabs that change figures.
-VIEWS: tuple[tuple[str, dict[str, str]], ...] = (
+VIEWS: tuple[tuple[str, dict[str, str | list[str]]], ...] = (
     ("", {}),
     ("jeugd", {}),
     ("jeugd", {"tab": "Per taakveld (Iv3)"}),
     ("jeugd", {"tab": "Per aanbieder"}),
     ("jeugd", {"tab": "Per verwijzer"}),
     ("jeugd", {"soort": "jeugd-GGZ", "jaar": "2025", "tm": "december"}),
+    ("ruimte", {}),
+    ("ruimte", {"jaar": "2022", "niveau": "Per buurt"}),
+    ("ruimte", {"wijk": ["Wijk 13 Assendorp"], "segment": "sociale huur"}),
     ("veiligheid", {}),
 )
 ROLES = ("databrigade", "sociaal_domein", "ruimte", "wijkmanager", "gast")
@@ -34,8 +37,8 @@ def _is_figure(text: str) -> bool:
     return bool(_NUMBER.search(text)) or text == "geheim"
 
 
-def view_key(role: str, path: str, params: dict[str, str]) -> str:
-    query = "&".join(f"{k}={v}" for k, v in sorted(params.items()))
+def view_key(role: str, path: str, params: dict[str, str | list[str]]) -> str:
+    query = "&".join(f"{k}={x}" for k, v in sorted(params.items()) for x in (v if isinstance(v, list) else [v]))
     return f"{role} /{path}" + (f"?{query}" if query else "")
 
 

@@ -187,7 +187,14 @@ def _rows() -> dict[str, list[tuple]]:
         ("M5", D(2024, 4, 2), "groen", "BU01931100", "WK019311", "in behandeling", None),
         ("M6", D(2025, 1, 6), "afval", "BU01932210", "WK019322", "afgehandeld", D(2025, 1, 10)),
     ]
+    # The settings of the build (data_sources/instellingen.py), as Zwolle's file has them.
+    r["instellingen"] = [("GM0193", "Zwolle", "GM0193.toml", False)]
+    r["instellingen_wonen"] = [(10_000, 2020, 2029, "doel", 1.30, "norm", 0.10, 0.40, "uitval")]
+    r["instellingen_beleidsmix"] = [("goedkoop", "sociale huur", 0.30, "bron", "toelichting"), ("middelduur", "middenhuur, betaalbare koop", 0.40, "bron", "toelichting"), ("duur", "dure koop", 0.30, "bron", "toelichting")]
+    r["instellingen_beleidsmix_segmenten"] = [("sociale huur", "goedkoop"), ("middenhuur", "middelduur"), ("betaalbare koop", "middelduur"), ("dure koop", "duur")]
     r["instellingen_meldingen"] = [(5, "Synthetisch: 5 werkdagen.")]
+    # The gemeente's housing target and plancapaciteit norm (data_sources/gemeenten/GM0193.toml).
+    r["instellingen_wonen"] = [(10000, 2020, 2029, "Begroting 2020", 1.30, "ABF Research 2020", 0.10, 0.40, "aanname")]
     r["builds"] = [(uuid.uuid4().hex[:12], dt.datetime(2025, 10, 1, 8, 0), 1.0, "GM0193", "synthetisch", True, PEILDATUM)]
     return r
 

@@ -28,7 +28,7 @@ from tests.conftest import DEMO_PEILDATUM
 
 QUIET = {"progress": lambda msg: None}
 # Meta columns that differ between two builds of the same inputs.
-VOLATILE = {"builds": {"build_id", "started", "seconds", "inputs"}, "datasets": {"loaded_at"}}
+VOLATILE = {"builds": {"build_id", "started", "seconds", "inputs"}, "datasets": {"loaded_at"}, "quality_history": {"build_id", "started"}}
 SEEDED = ("cbs_kwb", "politie_misdrijven", "politie_overlast", "cbs_woningvoorraad", "zwolle_portaal", "jeugd_toewijzingen", "meldingen")
 UNSEEDED = ("cbs_regios", "plancapaciteit", "geo_buurten")  # real facts and centroids only
 

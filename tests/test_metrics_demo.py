@@ -28,7 +28,7 @@ def test_metric_runs_on_the_demo_for_every_dimension(engine, name):
     where = {"jaar": year} if "jaar" in metric.dimensions else {}
     splits = [()] + [(d,) for d in metric.dimensions]
     if metric.expression.kind == "derived":
-        splits = [(), ("jaar",)]
+        splits = [()] + ([("jaar",)] if "jaar" in metric.dimensions else [])
     for by in splits:
         frame = engine.query(name, by=by, where=where, scope=Scope.local())
         assert frame.height > 0, f"{name} by {by}: no rows"

@@ -113,7 +113,7 @@ def test_hosted_wijkmanager_sees_name_role_and_wijken(demo_db, tmp_path, monkeyp
     at = open_page("", role="wijkmanager")
     assert not at.exception
     sidebar = "\n".join(str(m.value) for m in at.sidebar.markdown) + "\n".join(str(c.value) for c in at.sidebar.caption)
-    assert "Wijkmanager" in sidebar and "WK019313" in sidebar
+    assert "Wijkmanager" in sidebar and "Uw wijken: Wijk 13 Assendorp, Wijk 14 Kamperpoort-Veerallee" in sidebar
 
 
 def test_roles_file_errors_are_plain_dutch(tmp_path):

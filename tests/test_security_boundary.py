@@ -17,7 +17,10 @@ from metrics.jeugd import jeugdzorg
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = sorted((ROOT / "pages").glob("*.py"))
 # What a page may import: the public metrics API, the app's blocks, and the Jeugd rules and prose.
-ALLOWED_IMPORTS = {"metrics", "metrics.format", "metrics.periods", "metrics.jeugd", "ui", "ui.report", "ui.selection", "ui.blocks_jeugd", "metrics.veiligheid", "ui.blocks_veiligheid"}
+ALLOWED_IMPORTS = {
+    "metrics", "metrics.format", "metrics.periods", "metrics.jeugd", "metrics.veiligheid",
+    "ui", "ui.report", "ui.selection", "ui.blocks_jeugd", "ui.blocks_veiligheid", "ui.blocks_kompas", "ui.blocks_data", "ui.blocks_ruimte",
+}  # fmt: skip
 FORBIDDEN_NAMES = {"run_sql", "unprotected", "cursor", "warehouse", "Engine", "open_warehouse", "DuckDBWarehouse", "streamlit", "st", "altair", "alt", "polars", "pl"}
 
 

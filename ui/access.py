@@ -12,19 +12,30 @@ import os
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Annotated
 
 import streamlit as st
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from metrics.declarations import Role
 from metrics.manifest import MANIFEST
+
+WijkCode = Field(pattern=r"^WK\d{6}$")
 
 
 class _Rule(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
     role: Role
     # Wijk codes (e.g. WK019313) this user may see; empty means all wijken.
-    wijken: tuple[str, ...] = ()
+    wijken: tuple[Annotated[str, WijkCode], ...] = ()
+
+    @model_validator(mode="after")
+    def _wijkmanager_has_wijken(self):
+        # A wijkmanager without wijken would see the internal figures of every wijk: refuse the
+        # file rather than guess (give the role databrigade or sociaal_domein for that).
+        if self.role == "wijkmanager" and not self.wijken:
+            raise ValueError('een wijkmanager heeft wijken nodig (wijken = ["WK019313", ...])')
+        return self
 
 
 class UserRule(_Rule):
@@ -42,6 +53,17 @@ class RolesFile(BaseModel):
     claims: tuple[ClaimRule, ...] = ()
     # Role for logged-in users matched by no rule; None refuses them.
     default_role: Role | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self):
+        seen: set[str] = set()
+        for rule in self.users:
+            if rule.email.lower() in seen:
+                raise ValueError(f"{rule.email} staat twee keer in [[users]]")
+            seen.add(rule.email.lower())
+        if self.default_role == "wijkmanager":
+            raise ValueError("default_role kan geen wijkmanager zijn: een wijkmanager heeft eigen wijken")
+        return self
 
 
 @dataclass(frozen=True)
@@ -61,7 +83,12 @@ LOCAL_USER = User(name="Lokale gebruiker", email=None, role="databrigade", wijke
 
 
 class AccessError(Exception):
-    """A Dutch message explaining why this user cannot get in (shown on the page)."""
+    """A Dutch message explaining why this user cannot get in (shown on the page); `reason` is a
+    short English tag for the audit log: no_roles_file, roles_file_invalid, no_role."""
+
+    def __init__(self, message: str, reason: str = "roles_file_invalid") -> None:
+        super().__init__(message)
+        self.reason = reason
 
 
 def hosted() -> bool:
@@ -81,13 +108,20 @@ def load_roles(path: Path) -> RolesFile:
     try:
         return RolesFile.model_validate(tomllib.loads(path.read_text(encoding="utf-8")))
     except FileNotFoundError:
-        raise AccessError(f"Het rollenbestand {path} bestaat niet. Zet DATAKOMPAS_ROLES op het juiste pad.") from None
+        raise AccessError(f"Het rollenbestand {path} bestaat niet. Zet DATAKOMPAS_ROLES op het juiste pad.", "no_roles_file") from None
     except tomllib.TOMLDecodeError as e:
         raise AccessError(f"Het rollenbestand {path} is geen geldige TOML: {e}") from None
+    except OSError as e:
+        raise AccessError(f"Het rollenbestand {path} is niet te lezen ({type(e).__name__}).") from None
+    except UnicodeDecodeError:
+        raise AccessError(f"Het rollenbestand {path} is geen UTF-8-tekst.") from None
     except ValidationError as e:
         first = e.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
-        raise AccessError(f"Het rollenbestand {path} klopt niet bij '{where}': {first['msg']}") from None
+        # The message only, never the input (`first["input"]`): a roles file is no place for
+        # secrets, but we do not echo its contents to a browser or a log either.
+        where_text = f" bij '{where}'" if where else ""
+        raise AccessError(f"Het rollenbestand {path} klopt niet{where_text}: {first['msg'].removeprefix('Value error, ')}") from None
 
 
 def resolve(roles: RolesFile, email: str | None, claims: dict) -> _Rule | None:
@@ -106,6 +140,14 @@ def resolve(roles: RolesFile, email: str | None, claims: dict) -> _Rule | None:
     return None
 
 
+def identity() -> str | None:
+    """Who is logged in, for the audit log (e-mail, else name); None when nobody is."""
+    if not hosted() or not st.user.is_logged_in:
+        return None
+    info = st.user.to_dict()
+    return info.get("email") or info.get("name") or info.get("sub")
+
+
 def current_user() -> User | None:
     """The user of this session; None when hosted and not logged in yet."""
     if not hosted():
@@ -114,12 +156,12 @@ def current_user() -> User | None:
         return None
     path = _roles_path()
     if path is None:
-        raise AccessError("Inloggen is aan, maar er is geen rollenbestand ingesteld (DATAKOMPAS_ROLES of roles_file in secrets).")
+        raise AccessError("Inloggen is aan, maar er is geen rollenbestand ingesteld (DATAKOMPAS_ROLES of roles_file in secrets).", "no_roles_file")
     info = st.user.to_dict()
     email = info.get("email")
     rule = resolve(load_roles(path), email, info)
     if rule is None:
-        raise AccessError(f"U bent ingelogd als {email or 'onbekend'}, maar hebt (nog) geen toegang tot Datakompas. Vraag de Databrigade om een rol.")
+        raise AccessError(f"U bent ingelogd als {email or 'onbekend'}, maar hebt (nog) geen toegang tot Datakompas. Vraag de Databrigade om een rol.", "no_role")
     return User(
         name=info.get("name") or email or "Gebruiker",
         email=email,

@@ -21,7 +21,7 @@ from babel.dates import get_month_names
 from metrics import format as fmt
 from metrics import registry
 from metrics import veiligheid as vg
-from ui import charts, maps, wijkrapport
+from ui import charts, maps, selection, wijkrapport
 from ui.report import Report
 from ui.table import Column, Table
 
@@ -45,7 +45,7 @@ def keuzes(r: Report) -> tuple[str | None, str]:
     if not labels:
         return None, "wijk"
     own = r.engine.scope.wijken
-    codes = sorted(labels)
+    codes = selection.own_first(r.engine, sorted(labels))  # a wijkmanager's own wijken first
     default = min(own) if own and min(own) in labels else codes[0]
     with st.container(border=True):
         left, right = st.columns([2, 1])
@@ -53,7 +53,7 @@ def keuzes(r: Report) -> tuple[str | None, str]:
             "Wijk (wijkprofiel, trend en soorten)", codes, index=codes.index(default),
             format_func=lambda c: labels.get(c, c), key="wijk", bind="query-params",
             help="Kies een wijk om die naast de gemeente te zien. De kaart en de tabel tonen altijd alle wijken of buurten."
-            + (f" Uw wijken: {', '.join(labels.get(w, w) for w in sorted(own))}." if own else ""),
+            + (f" Uw wijken: {', '.join(selection.md_text(labels.get(w, w)) for w in sorted(own))}." if own else ""),
         )  # fmt: skip
         niveau = right.radio("Kaart en tabel per", list(NIVEAUS), format_func=NIVEAUS.get, key="niveau", bind="query-params", horizontal=True)
     return wijk, niveau or "wijk"

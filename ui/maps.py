@@ -12,7 +12,7 @@ from ui.table import show
 SCHEMATIC_NOTE = "Schematische kaart: vlakken rond de echte buurtmiddelpunten, geen echte grenzen."
 
 
-def choropleth(collection: dict, frame: pl.DataFrame, level: str, *, value: str, legend: str, number_format: str, label: str) -> alt.Chart:
+def choropleth(collection: dict, frame: pl.DataFrame, level: str, *, value: str, legend: str, number_format: str, label: str) -> alt.LayerChart:
     """`frame[value]` per `level` code on the outlines in `collection` (GeoJSON, property `code`);
     hidden cells grey with "geheim" in the tooltip, areas without a figure grey with "–"."""
     values = {
@@ -23,17 +23,17 @@ def choropleth(collection: dict, frame: pl.DataFrame, level: str, *, value: str,
     for f in features:
         v, lab, shown = values.get(f["properties"]["code"], (None, f["properties"]["code"], show(None, number_format)))
         f["properties"].update({"waarde": v, "naam": lab, "getoond": shown})
-    return (
-        alt.Chart(alt.Data(values=features))
+    tooltip = [alt.Tooltip("properties.naam:N", title=level.capitalize()), alt.Tooltip("properties.getoond:N", title=label)]
+    # Two layers: every area in grey, then the areas with a figure in colour. (One layer with a
+    # condition on the colour drops the areas without a figure: Vega-Lite filters null values of a
+    # quantitative field, so a selection of one wijk drew that wijk alone.)
+    base = alt.Chart(alt.Data(values=features)).mark_geoshape(stroke="white", strokeWidth=0.8, color="#D5DCE3").encode(tooltip=tooltip)
+    shaded = (
+        alt.Chart(alt.Data(values=[f for f in features if f["properties"]["waarde"] is not None]))
         .mark_geoshape(stroke="white", strokeWidth=0.8)
         .encode(
-            color=alt.condition(
-                "datum.properties.waarde !== null",
-                alt.Color("properties.waarde:Q", title=legend, scale=alt.Scale(scheme="blues"), legend=alt.Legend(orient="right", format=",.0f")),
-                alt.value("#D5DCE3"),
-            ),
-            tooltip=[alt.Tooltip("properties.naam:N", title=level.capitalize()), alt.Tooltip("properties.getoond:N", title=label)],
+            color=alt.Color("properties.waarde:Q", title=legend, scale=alt.Scale(scheme="blues"), legend=alt.Legend(orient="right", format=",.0f")),
+            tooltip=tooltip,
         )
-        .project(type="mercator")
-        .properties(height=420)
     )
+    return alt.layer(base, shaded).project(type="mercator").properties(height=420)

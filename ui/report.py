@@ -30,7 +30,7 @@ from metrics.declarations import Metric
 from metrics.dimensions import DIMENSIONS
 from metrics.errors import InvalidQuery
 from metrics.scoped import ScopedEngine
-from ui import charts, layout, maps, router, selection
+from ui import audit, charts, layout, maps, router, selection
 from ui.selection import Filter, Selection
 from ui.table import Column, Table
 
@@ -154,7 +154,10 @@ class Report:
         return self.sel
 
     def latest_year(self, metric: MetricRef, *, before: int | None = None) -> int | None:
-        """The latest year with a figure (before `before`, when given), or None."""
+        """The latest year with a figure (before `before`, when given), or None (also when the
+        metric is not loaded or not for this role: the block that shows it says why)."""
+        if self.why_not(metric):
+            return None
         frame = self.engine.query(metric, by=["jaar"])
         years = [int(y) for y, v in zip(frame["jaar"].to_list(), frame["waarde"].to_list()) if y is not None and v is not None and (before is None or y < before)]
         return max(years) if years else None
@@ -173,8 +176,9 @@ class Report:
 
     def tabs(self, sections: dict[str, Callable[[], None]], *, key: str) -> None:
         """Tabs whose contents are drawn only when open; the open tab is in the url too."""
-        for tab, draw in zip(st.tabs(list(sections), key=key, bind="query-params"), sections.values()):
+        for (label, draw), tab in zip(sections.items(), st.tabs(list(sections), key=key, bind="query-params")):
             if tab.open:
+                audit.note_filters({key: label})
                 with tab:
                     draw()
 
@@ -303,6 +307,11 @@ class Report:
         if largest_first and not first.is_empty():
             order = first.sort("waarde", descending=True, nulls_last=True).select(*by)
             keys = order.join(keys, on=by, how="left", nulls_equal=True).unique(subset=by, keep="first", maintain_order=True)
+        elif len(by) == 1 and by[0] in ("wijk", "buurt") and selection.own_wijken(self.engine):
+            # Own wijken first (wijkmanagers), the other wijken after them to compare with.
+            codes = keys[by[0]].to_list()
+            rank = {c: i for i, c in enumerate(selection.own_first(self.engine, codes, by[0]))}
+            keys = keys[sorted(range(len(codes)), key=lambda i: rank[codes[i]])]
         main = registry.get(usable[0].metric)
         table = Table(name or f"{main.label} per {' en '.join(DIMENSIONS[d].label.lower() for d in by)}")
         for d in by:
@@ -367,7 +376,7 @@ class Report:
         if description:
             st.caption(description)
         if table is not None:
-            with st.expander(f"Tabel bij '{name}'"):
+            with st.expander(f"Tabel bij '{selection.md_text(name)}'"):  # a chart title may hold a name from the data
                 self.show_table(table)
 
     def trend(self, figs: Sequence[Fig], *, by: str = "jaar", title: str, norm: bool = True, years: Sequence[int] | None = None,
@@ -402,7 +411,7 @@ class Report:
         for r in rows:
             r["y"] = r["waarde"] / factor
         rule = None
-        if norm and main.norm is not None:
+        if norm and main.norm is not None and main.norm.on == "waarde" and main.norm.value is not None:
             rule = {"y": main.norm.value / factor, "tekst": main.norm.label}
         chart = charts.lines(
             rows, x="x", x_type="O" if by == "jaar" else "T", x_title=None, y_title=charts._title(main.unit.capitalize(), unit), axis=axis,
@@ -507,7 +516,7 @@ class Report:
     def _map_source(self) -> str:
         sets = self.engine.datasets()
         found = [p for k, p in zip(sets["key"].to_list(), sets["publisher"].to_list()) if k == "geo_buurten"] if sets.height else []
-        return f"Grenzen: {found[0]}." if found and found[0] else ""
+        return f"Grenzen: {selection.md_text(found[0])}." if found and found[0] else ""
 
     def parts(self, fig: Fig, by: str | None, *, parts: dict[str, str], total: str, title: str) -> None:
         """How a change splits into parts: per value of `by`, stacked parts with a tick at the
@@ -592,6 +601,22 @@ class Report:
         table.add(Column("Geladen", "text", [fmt.date(t.date()) for t in sets["loaded_at"].to_list()]))
         table.add(Column("Kwaliteit", "text", checks))
         self.show_table(table, height=38 + 35 * table.height)
+
+    # ---- added for the page blocks modules (ui/blocks_*.py) ----------------------------------------
+
+    def chart(self, chart, name: str, table: Table | None, *, description: str | None = None) -> None:
+        """Draw a chart a page-blocks module made (Altair, data as plain values), the same way as
+        every block: full width, a PNG download, the sentence under it, and its table one click away."""
+        self._chart(chart, name, table, description=description)
+
+    def years(self, metric: MetricRef) -> list[int]:
+        """The years with a figure of `metric`, newest first (empty when it is not loaded or not for
+        this role): the choices of a jaar filter that another metric than the page's main one sets."""
+        m = registry.get(metric)
+        if self.why_not(m):
+            return []
+        frame = self.engine.query(m, by=["jaar"])
+        return sorted({int(y) for y, v in zip(frame["jaar"].to_list(), frame["waarde"].to_list()) if y is not None and v is not None}, reverse=True)
 
 
 def page(key: str, intro: str) -> Report:

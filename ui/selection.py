@@ -15,7 +15,8 @@ roll-up. What a metric cannot take is named, never silently dropped.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import streamlit as st
@@ -24,8 +25,14 @@ from babel.dates import get_month_names
 from metrics import registry
 from metrics.dimensions import DIMENSIONS
 from metrics.scoped import ScopedEngine
+from ui import audit
 
 MAANDEN = get_month_names("wide", locale="nl_NL")
+# Characters with a meaning in Streamlit's Markdown (CommonMark, tables, strikethrough, LaTeX `$`,
+# colour and icon directives `:red[...]`, `:material/x:`, raw HTML `<...>`, entities `&...;`).
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]<>#|~$:&])")
+_AUTOLINK = re.compile(r"(\\:|@|(?<=www)\\?\.)", re.IGNORECASE)
+WORD_JOINER = "\u2060"
 PERIODE = "periode"  # the pseudo-dimension "januari t/m <maand>" of the chosen year
 
 
@@ -111,8 +118,10 @@ class Selection:
 
     @property
     def text(self) -> str:
-        """The chosen filters in words, for headings ("jeugd-GGZ · Zorggroep X · Assendorp")."""
-        return " · ".join(", ".join(names) for _, names in self.labels)
+        """The chosen filters in words, for headings ("jeugd-GGZ · Zorggroep X · Assendorp").
+        Markdown-escaped: the names come from the data (an aanbieder's name) and headings, captions
+        and prose are Markdown."""
+        return " · ".join(", ".join(md_text(n) for n in names) for _, names in self.labels)
 
 
 def _periode(jaar: int | None, tm: int) -> str:
@@ -123,6 +132,47 @@ def _periode(jaar: int | None, tm: int) -> str:
     return f"{MAANDEN[1]} {jaar}" if tm == 1 else f"{MAANDEN[1]} t/m {MAANDEN[tm]} {jaar}"
 
 
+def md_text(text) -> str:
+    """Text from the data (a name, a label) made safe to put inside Markdown: shown literally.
+
+    Everything Streamlit draws with st.markdown, st.caption, st.title/subheader, st.info and widget
+    labels is Markdown. A name such as `<script>...`, `[klik](https://...)`, `![](https://...)`
+    (an image the browser would fetch) or `:red[...]` must read as itself, not act."""
+    escaped = _MARKDOWN.sub(r"\\\1", str(text)).replace("\r", " ").replace("\n", " ")
+    # Streamlit also turns bare addresses into links after the Markdown is parsed (http://..., www.x,
+    # a@b), whatever the escapes: an invisible word joiner (U+2060) before ":" and "@" and after
+    # "www" keeps them plain text (checked in a browser: tests/e2e/test_hosted_data.py).
+    return _AUTOLINK.sub("\u2060\\1", escaped)
+
+
+def own_wijken(engine: ScopedEngine) -> tuple[str, ...]:
+    """The user's own wijken (codes, sorted); () when the user sees all wijken."""
+    wijken = engine.scope.wijken
+    return tuple(sorted(wijken)) if wijken else ()
+
+
+def _wijk_of(dimension: str, code) -> str | None:
+    """The wijk a wijk or buurt code belongs to: CBS codes nest, BU0193WWBB lies in WK0193WW."""
+    text = str(code)
+    if dimension == "wijk":
+        return text
+    if dimension == "buurt" and text.startswith("BU") and len(text) >= 8:
+        return "WK" + text[2:8]
+    return None
+
+
+def own_first(engine: ScopedEngine, codes: Iterable, dimension: str = "wijk") -> list:
+    """Wijk (or buurt) codes with the user's own wijken first, each part in its given order.
+
+    "Own wijken first" for wijkmanagers: every wijk choice and table per wijk lists theirs first,
+    while public figures still show every wijk to compare with. For other users: unchanged."""
+    codes = list(codes)
+    own = set(own_wijken(engine))
+    if not own:
+        return codes
+    return [c for c in codes if _wijk_of(dimension, c) in own] + [c for c in codes if _wijk_of(dimension, c) not in own]
+
+
 def options(engine: ScopedEngine, f: Filter, main: str | None) -> dict:
     """code -> label of the choices for a filter: declared members, the data's values of
     `options_from`, or the label table; wijken limited to the user's own for internal figures."""
@@ -131,14 +181,16 @@ def options(engine: ScopedEngine, f: Filter, main: str | None) -> dict:
         frame = engine.query(f.options_from, by=[f.dimension])
         found = dict(zip(frame[f.dimension].to_list(), frame[f"{f.dimension}_label"].to_list()))
         found.pop(None, None)
-        return dict(sorted(found.items(), key=lambda kv: (str(kv[1] or kv[0])).casefold()))
+        found = dict(sorted(found.items(), key=lambda kv: (str(kv[1] or kv[0])).casefold()))
+        return {c: found[c] for c in own_first(engine, found, f.dimension)}
     if dim.members:
         return {m.code: m.label for m in dim.members}
     labels = engine.labels(f.dimension)
     wijken = engine.scope.wijken
     if f.dimension == "wijk" and wijken is not None and (main is None or engine.internal(main)):
         labels = {c: n for c, n in labels.items() if c in wijken}
-    return dict(sorted(labels.items()))
+    labels = dict(sorted(labels.items()))
+    return {c: labels[c] for c in own_first(engine, labels, f.dimension)}
 
 
 def bar(
@@ -188,22 +240,30 @@ def bar(
             dim = DIMENSIONS[f.dimension]
             choices = options(engine, f, main)
             label = f.label or dim.label
-            own_wijken = f.dimension == "wijk" and engine.scope.wijken is not None and (main is None or engine.internal(main))
+            own_wijken_only = f.dimension == "wijk" and engine.scope.wijken is not None and (main is None or engine.internal(main))
             if f.multi:
                 picked = col.multiselect(
                     label, list(choices), format_func=lambda c, ch=choices: ch.get(c, c), key=f.key, bind="query-params",
-                    placeholder=f.all_label or ("Uw wijken" if own_wijken else "Alle"),
+                    placeholder=f.all_label or ("Uw wijken" if own_wijken_only else "Alle"),
                 )  # fmt: skip
                 values = tuple(picked)
             else:
                 everything = f.all_label or f"Alle ({label.lower()})"
+                # A wijk choice on public figures opens on the user's own (first) wijk.
+                own = [c for c in own_wijken(engine) if c in choices] if f.dimension == "wijk" and not own_wijken_only else []
                 pick = col.selectbox(
-                    label, [None, *choices], format_func=lambda c, ch=choices, a=everything: a if c is None else ch.get(c, c), key=f.key, bind="query-params"
+                    label, [None, *choices], index=1 + list(choices).index(own[0]) if own else 0,
+                    format_func=lambda c, ch=choices, a=everything: a if c is None else ch.get(c, c), key=f.key, bind="query-params",
                 )  # fmt: skip
                 values = () if pick is None else (pick,)
             if values:
                 chosen.append((f.dimension, values))
                 named.append((f.dimension, tuple(str(choices.get(v, v)) for v in values)))
+    by_key = {f.dimension: f.key for f in filters}
+    audit.note_filters(
+        {by_key.get("jaar", "jaar"): jaar if "jaar" in by_key else None, by_key.get(PERIODE, PERIODE): tm if PERIODE in by_key else None}
+        | {by_key[d]: list(v) if len(v) > 1 else v[0] for d, v in chosen}
+    )
     return Selection(jaar=jaar, tm_maand=tm, chosen=tuple(chosen), labels=tuple(named), years=tuple(years))
 
 

@@ -4,7 +4,8 @@ Projects lie in Zwolle's real growth and transformation areas (Stadshagen, Spoor
 Voorsterpoort, Oosterenk, Hessenpoort/Tolhuislanden, Windesheim, Holtenbroek, ...). The numbers
 are calibrated on public facts (data_sources.demo.zwolle): woningen delivered per year follow
 CBS nieuwbouw where it is known (2012-2020) and stay of that order in other years; the hard and
-soft pipelines add up to the provincial plancapaciteit (3,329 hard, 8,530 zacht). Which project
+soft pipelines add up to the provincial plancapaciteit (3,329 hard, 8,530 zacht); a few hard
+plans and buildings are past their planned oplevering, as in a real programme. Which project
 lies where, its name and its segment mix are invented. Housing is not scaled with --scale: the
 programme is a fact of Zwolle, not a volume.
 """
@@ -36,8 +37,10 @@ class Fase(NamedTuple):
 FASEN: tuple[Fase, ...] = (
     Fase("idee", 2_400, 180, (60, 144)),
     Fase("zacht", zwolle.PLANCAPACITEIT_ZACHT, 220, (36, 108)),
-    Fase("hard", zwolle.PLANCAPACITEIT_HARD, 90, (12, 60)),
-    Fase("in aanbouw", 1_300, 70, (1, 24)),
+    # Some hard plans and buildings have passed their planned date without being delivered, as in
+    # every real programme (the Monitor ruimte lists them as running late).
+    Fase("hard", zwolle.PLANCAPACITEIT_HARD, 90, (-4, 60)),
+    Fase("in aanbouw", 1_300, 70, (-14, 24)),
     Fase("opgeleverd", 0, 60, (0, 0)),
 )
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from metrics.declarations import Aggregate, DimensionColumn, Filter, InYear, Join, Metric, RegionLevels, SemanticModel
+from metrics.declarations import Aggregate, Analysis, DimensionColumn, Filter, InYear, Join, Metric, RegionLevels, SemanticModel
 from metrics.definitions import ALL_ROLES
 
 OWNER = "Databrigade (Onderzoek en Statistiek)"
@@ -10,7 +10,7 @@ OWNER = "Databrigade (Onderzoek en Statistiek)"
 MODELS = (
     SemanticModel(
         name="bevolking",
-        description="Inwoners en woningen per buurt op 1 januari (cijfersoverzwolle.nl); wijk via de CBS-buurtindeling.",
+        description="Inwoners en woningen per buurt op 1 januari (cijferportaal van de gemeente); wijk via de CBS-buurtindeling.",
         table="bevolking",
         alias="b",
         joins=(Join(table="buurten", alias="bu", on=(("bu.buurt_code", "b.buurt_code"),)),),
@@ -38,7 +38,7 @@ def _population(name: str, column: str, label: str, what: str) -> Metric:
         name=name,
         label=label,
         description=(
-            f"Aantal {what} op 1 januari van het jaar, opgeteld over de buurten (cijfersoverzwolle.nl). "
+            f"Aantal {what} op 1 januari van het jaar, opgeteld over de buurten (cijferportaal van de gemeente). "
             "Een stand, geen stroom: zonder gekozen jaar geldt het laatste jaar."
         ),
         unit="inwoners" if column.startswith("b.inwoners") else "woningen",
@@ -79,5 +79,18 @@ METRICS = (
         higher_is_better=None,
         disclosure="none",
         roles=ALL_ROLES,
+    ),
+)
+
+
+# Open data (metrics.open_data): the disclosure-controlled aggregates for data.overheid.nl, made by
+# the Databrigade on the data page; each figure computed as a role with disclosure control sees it.
+ANALYSES = (
+    Analysis(
+        name="algemeen.open_data",
+        label="Open data: aggregaten voor data.overheid.nl",
+        description="De gepubliceerde aggregaten (CSV) van de geladen open en geaggregeerd openbare bronnen, afgeschermd als voor het publiek.",
+        function="metrics.open_data:analysis",
+        roles=("databrigade",),
     ),
 )

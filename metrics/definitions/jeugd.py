@@ -488,3 +488,14 @@ ANALYSES += (
         roles=JEUGD,
     ),
 )
+
+ANALYSES += (
+    Analysis(
+        name="jeugd.late_signaal",
+        label="Signaal: aanbieders die later declareren dan verwacht",
+        description="Dezelfde toets als jeugd.late_aanbieders, voor het lopende jaar zonder filters: voor het Kompas.",
+        function="metrics.jeugd.jeugdzorg:late_signaal",
+        roles=JEUGD,
+        signal="Aanbieders declareren later dan verwacht",
+    ),
+)

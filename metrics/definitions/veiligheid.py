@@ -10,6 +10,7 @@ from metrics.declarations import (
     Filter,
     Join,
     Metric,
+    Norm,
     OnDate,
     PerCapita,
     Ratio,
@@ -205,6 +206,9 @@ METRICS = (
         dimensions=("jaar", "wijk", "buurt"),
         expression=PerCapita(metric="misdrijven", population="inwoners"),
         higher_is_better=False,
+        # A signal for the Kompas, not a published norm: a wijk with more than twice the gemeente's
+        # rate per 1.000 inwoners (index 200) is worth a look in the driehoek.
+        norm=Norm(value=200, on="index", label="signaalgrens: meer dan twee keer het gemiddelde van de gemeente (index 200)", direction="max"),
         disclosure="none",
         roles=ALL_ROLES,
     ),

@@ -356,6 +356,11 @@ def late_aanbieders(engine: Engine, scope: Scope, keuze: Keuze) -> pl.DataFrame 
     return prognose.with_text(_protect_late(engine, scope, current, late.drop("tekst")))
 
 
+def late_signaal(engine: Engine, scope: Scope) -> pl.DataFrame | None:
+    """The late-aanbieder check for the current year without filters: the Kompas signal."""
+    return late_aanbieders(engine, scope, Keuze(jaar=engine.info.peildatum.year, tm_maand=12))
+
+
 def wat_als_detail(
     engine: Engine, scope: Scope, keuze: Keuze, aannames: wat_als.Scenario, begroting: float | None = None
 ) -> wat_als.WatAls | None:

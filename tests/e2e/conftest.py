@@ -82,9 +82,9 @@ class Server(NamedTuple):
 
 
 @contextlib.contextmanager
-def serve(db: Path, log: Path, *args: str, env: dict | None = None):
-    """`streamlit run Home.py` on a free port, on warehouse `db`; yields the Server."""
-    port = _free_port()
+def serve(db: Path, log: Path, *args: str, env: dict | None = None, port: int | None = None):
+    """`streamlit run Home.py` on a free port (or `port`), on warehouse `db`; yields the Server."""
+    port = port or _free_port()
     extra = env or {}
     env = {**os.environ, "DATAKOMPAS_DB": str(db), "STREAMLIT_SERVER_HEADLESS": "true"}
     env.pop("DATAKOMPAS_ROLES", None)

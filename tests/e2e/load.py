@@ -35,14 +35,19 @@ FILTERS: dict[str, tuple[str, ...]] = {
         "?jaar=2024&tab=Per+verwijzer",
         "?tm=juni&tab=Per+taakveld+%28Iv3%29",
     ),
-    "ruimte": ("", "?jaar=2024", "?jaar=2022"),
+    "ruimte": (
+        "",
+        "?jaar=2024",
+        "?jaar=2022&wijk=Wijk+22+Stadshagen&niveau=Per+buurt",
+        "?segment=sociale+huur&wijk=Wijk+13+Assendorp&wijk=Wijk+14+Kamperpoort-Veerallee",
+    ),
     "veiligheid": (
         "",
         "?jaar=2024&niveau=Buurten",
         "?wijk=Wijk+13+Assendorp&soort=Diefstal%2Finbraak+woning",
         "?jaar=2023&wijk=Wijk+22+Stadshagen&niveau=Buurten",
     ),
-    "data": ("",),
+    "data": ("", "?tab=Kwaliteit", "?tab=Metrics+en+herkomst", "?tab=Rollen", "?tab=Open+data"),
 }
 PAGE_TIMEOUT_MS = 120_000
 

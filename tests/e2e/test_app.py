@@ -19,7 +19,9 @@ def test_kompas_shows_zwolle_with_numbers_a_chart_and_a_map(page, app_url):
     tiles = page.get_by_test_id("stMetric")
     expect(tiles.first).to_be_visible()
     assert tiles.count() >= 3
-    expect(page.get_by_test_id("stMetricValue").first).to_have_text("134.864")
+    # The use-case headlines come first; the inwoners tile follows.
+    expect(page.get_by_test_id("stMetric").filter(has_text="Inwoners").first.get_by_test_id("stMetricValue")).to_have_text("134.864")
+    expect(page.get_by_text("Signalen", exact=True)).to_be_visible()
     # Two Altair charts (bars and the map of the real buurt boundaries) actually drew their canvas/svg.
     charts = page.locator("[data-testid='stVegaLiteChart'] canvas, [data-testid='stVegaLiteChart'] svg")
     expect(charts.first).to_be_visible()
