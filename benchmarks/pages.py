@@ -1,17 +1,25 @@
-"""Time every page of the app on a demo warehouse: first run (cold caches) and a rerun (warm).
+"""Time every page of the app server-side: a cold run in a fresh process and warm reruns, per role.
 
     .venv/bin/python benchmarks/pages.py --scale 1          # builds a demo warehouse in a temp dir
     .venv/bin/python benchmarks/pages.py --db data/datakompas.duckdb
+    .venv/bin/python -m benchmarks --scale 1 --parts pages  # the same, as part of the benchmark
 
-Pages run under Streamlit's AppTest in local mode (role databrigade, no rounding), which is the
-heaviest view; a wijkmanager's run is also timed because disclosure control adds work.
+Pages are the ones in manifest.toml whose file exists (router.visible), so a page that lands is
+measured without a change here. Each (page, role) runs in a child process of its own: the app's
+modules are imported first (once per server start in real life, reported as `import_seconds`),
+then the page is opened under Streamlit's AppTest with every cache empty (cold: the warehouse is
+not open yet, no query or analysis was ever answered), then run three more times (warm: the
+median). Roles: local mode (the Databrigade's view, nothing rounded) and a wijkmanager with two
+wijken, where the page admits one, because disclosure control adds work.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import os
+import statistics
 import sys
 import tempfile
 import time
@@ -20,29 +28,112 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from data_sources import demo, inputs  # noqa: E402
-from data_sources.build import build  # noqa: E402
-from tests.apptest import PAGE_FILES, open_page, write_roles  # noqa: E402
-from ui import access, router  # noqa: E402
+ROLES = (None, "wijkmanager")  # None: local mode (databrigade)
+WARM_RUNS = 3
 
 
-def _time_page(url_path: str, role: str | None) -> tuple[float, float, int]:
+def pages_to_measure() -> list[tuple[str, str, tuple[str, ...]]]:
+    """(url path, file, roles) of every page in the menu of local mode, in menu order."""
+    from ui import access, router
+
+    return [(p.url_path, str(p.path.relative_to(ROOT)), tuple(p.roles)) for p in router.visible(access.LOCAL_USER)]
+
+
+def measure(db: Path, roles_file: Path, log=print, timeout: float = 3600) -> list[dict]:
+    from benchmarks.common import python, run_child
+
+    out = []
+    for url_path, file, roles in pages_to_measure():
+        for role in ROLES:
+            if role is not None and role not in roles:
+                continue
+            args = python("-m", "benchmarks.pages", "--child", "--db", str(db), "--file", file)
+            if role:
+                args += ["--role", role, "--roles-file", str(roles_file)]
+            child = run_child(args, timeout=timeout)
+            try:
+                row = child.json()
+            except RuntimeError as e:
+                row = {"error": str(e)[-500:]}
+            row |= {"page": f"/{url_path}", "role": role or "lokaal", "peak_rss_mb": child.peak_rss_mb}
+            log(
+                f"  /{url_path:<11} {role or 'lokaal':<12} koud {row.get('cold', float('nan')):6.2f} s (cpu {row.get('cold_cpu', float('nan')):5.2f}), "
+                f"warm {row.get('warm', float('nan')):5.2f} s" + (f"  FOUT: {row['error'][:200]}" if row.get("error") else "")
+            )
+            out.append(row)
+    return out
+
+
+def _import_app() -> float:
+    """Import the app's modules (and through them polars, DuckDB, Altair, Streamlit): what a server
+    does once, before the first page. Returns the seconds it took."""
+    import importlib
+    import pkgutil
+
     t0 = time.perf_counter()
-    at = open_page(url_path, role=role, timeout=600)
-    cold = time.perf_counter() - t0
-    if at.exception:
-        raise SystemExit(f"/{url_path} ({role or 'lokaal'}): {at.exception[0].value}")
-    t1 = time.perf_counter()
+    import streamlit.testing.v1  # noqa: F401
+
+    for package in ("metrics", "ui"):
+        mod = importlib.import_module(package)
+        for info in pkgutil.walk_packages(mod.__path__, prefix=f"{package}."):
+            importlib.import_module(info.name)
+    return time.perf_counter() - t0
+
+
+def child(db: str, file: str, role: str | None, roles_file: str | None) -> dict:
+    os.environ["DATAKOMPAS_DB"] = db
+    if roles_file:
+        os.environ["DATAKOMPAS_ROLES"] = roles_file
+    imported = _import_app()
+    from streamlit.testing.v1 import AppTest
+
+    from tests.apptest import AUTH_SECRETS
+
+    at = AppTest.from_file(str(ROOT / "Home.py"), default_timeout=3600)
+    if role:
+        at.secrets = dict(AUTH_SECRETS)
+        at.user = {"is_logged_in": True, "email": f"{role}@zwolle.test", "name": f"Test {role}"}
+    at.switch_page(file)
+    t0, c0 = time.perf_counter(), time.process_time()
     at.run()
-    warm = time.perf_counter() - t1
-    return cold, warm, len(at.metric)
+    cold, cold_cpu = time.perf_counter() - t0, time.process_time() - c0
+    if at.exception:
+        return {"error": str(at.exception[0].value)[:1000], "cold": cold, "cold_cpu": cold_cpu}
+    titles = [t.value for t in at.title]
+    warm, warm_cpu = [], []
+    for _ in range(WARM_RUNS):
+        t0, c0 = time.perf_counter(), time.process_time()
+        at.run()
+        warm.append(time.perf_counter() - t0)
+        warm_cpu.append(time.process_time() - c0)
+    return {
+        "import_seconds": imported,
+        "cold": cold,
+        "cold_cpu": cold_cpu,
+        "warm": statistics.median(warm),
+        "warm_cpu": statistics.median(warm_cpu),
+        "title": titles[0] if titles else None,
+        "tiles": len(at.metric),
+        "exception": bool(at.exception),
+    }
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--scale", type=float, default=1.0)
     ap.add_argument("--db", type=Path, default=None, help="an existing warehouse instead of a fresh demo build")
+    ap.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    ap.add_argument("--file", help=argparse.SUPPRESS)
+    ap.add_argument("--role", default=None, help=argparse.SUPPRESS)
+    ap.add_argument("--roles-file", default=None, help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.child:
+        print(json.dumps(child(str(args.db), args.file, args.role, args.roles_file)))
+        return
+    from data_sources import demo, inputs
+    from data_sources.build import build
+    from tests.apptest import write_roles
+
     with tempfile.TemporaryDirectory(prefix="datakompas-bench-") as tmp:
         db = args.db
         if db is None:
@@ -51,16 +142,8 @@ def main() -> None:
             db = Path(tmp) / "w.duckdb"
             build(inputs.load(toml), db, progress=lambda m: None)
             print(f"demo build at scale {args.scale:g}: {time.perf_counter() - t0:.1f} s")
-        os.environ["DATAKOMPAS_DB"] = str(db.resolve())
-        os.environ["DATAKOMPAS_ROLES"] = str(write_roles(Path(tmp)))
-        print(f"{'page':<12} {'rol':<12} {'koud (s)':>9} {'warm (s)':>9} {'tegels':>7}")
-        for spec in router.visible(access.LOCAL_USER):
-            assert spec.url_path in PAGE_FILES
-            for role in (None, "wijkmanager"):
-                if role and role not in spec.roles:
-                    continue
-                cold, warm, tiles = _time_page(spec.url_path, role)
-                print(f"/{spec.url_path:<11} {role or 'lokaal':<12} {cold:>9.2f} {warm:>9.2f} {tiles:>7}")
+        print(f"{'pagina':<12} {'rol':<12} {'koud (s)':>9} {'warm (s)':>9}")
+        measure(db.resolve(), write_roles(Path(tmp)))
 
 
 if __name__ == "__main__":

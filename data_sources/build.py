@@ -15,11 +15,13 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import importlib
 import json
 import os
 import sys
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,11 +37,17 @@ from data_sources.readers import read_guarded
 from data_sources.source import Context
 
 DEFAULT_DB = Path("data/datakompas.duckdb")
+BUILD_MEMORY = "512MB"  # DuckDB's share of the build's memory (it spills to its temp files beyond)
+DERIVE_MEMORY = "256MB"  # and while the derived tables are made, which read more than they write
 
 
 def default_db() -> Path:
     env = os.environ.get("DATAKOMPAS_DB")
     return Path(env) if env else DEFAULT_DB
+
+
+def _cpu() -> float:
+    return time.process_time()  # CPU seconds of the process, every thread (also on Windows)
 
 
 def say(msg: str) -> None:
@@ -49,18 +57,33 @@ def say(msg: str) -> None:
 @dataclass
 class Loaded:
     key: str
-    tables: dict[str, pl.DataFrame]
+    tables: dict[str, pl.DataFrame]  # emptied once the build has written them (see `build`)
     files: tuple[Path, ...]
-    seconds: float
+    seconds: float  # reading and checking
+    rows: int = 0
+    table_names: tuple[str, ...] = ()
+    write_seconds: float = 0.0  # writing into the new warehouse (build only)
+    cpu_seconds: float = 0.0  # CPU time of reading and checking (every thread), for benchmarks
+    write_cpu_seconds: float = 0.0
 
 
-def read_all(inputs: Inputs, progress=say) -> tuple[list[Loaded], Problems]:
-    """Read and validate every source in inputs; collect all problems (nothing is written)."""
+# A sink gets every source read without problems as long as no source had any, so the build can
+# write its tables and let go of them (`build`); `check` passes none and writes nothing.
+Sink = Callable[[Loaded], None]
+
+
+def read_all(inputs: Inputs, progress=say, sink: Sink | None = None) -> tuple[list[Loaded], Problems]:
+    """Read and validate every source in inputs; collect all problems (nothing is written).
+
+    With a `sink`, each source goes to it as soon as it is read, while no problem has been found
+    in any source so far; after the first problem the rest is only checked."""
     problems = Problems()
     ctx = Context(gemeente=inputs.gemeente, problems=problems, progress=progress)
     loaded: list[Loaded] = []
     jeugd_files = [f for k, s in inputs.sources.items() if k.startswith("jeugd_") for f in s.files]
     pseudonymiser = Pseudonymiser.for_files(jeugd_files) if jeugd_files else None
+    # Tables another source checks its rows against (declaraties -> toewijzingen) stay in ctx.tables.
+    needed = {need for key in inputs.sources for need in registry.get(key).needs}
     for key in registry.SOURCE_KEYS:
         if key not in inputs.sources:
             continue
@@ -75,7 +98,7 @@ def read_all(inputs: Inputs, progress=say) -> tuple[list[Loaded], Problems]:
                 )
         ctx.options = spec.options
         ctx.pseudonymiser = pseudonymiser
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), _cpu()
         before = len(problems)
         tables = read_guarded(source, spec.files, ctx)
         seconds = time.perf_counter() - t0
@@ -85,15 +108,18 @@ def read_all(inputs: Inputs, progress=say) -> tuple[list[Loaded], Problems]:
         progress(f"  {key:<20} {rows:>12,} rijen  {seconds:6.1f} s  {rate:>12,.0f} rijen/s{status}".replace(",", "."))
         if key == "cbs_regios" and len(problems) == before:
             ctx.regios = tables
-        if len(problems) == before:
+        if len(problems) == before and key in needed:
             ctx.tables.update(tables)
-        loaded.append(Loaded(key, tables, spec.files, seconds))
+        item = Loaded(key, tables, spec.files, seconds, rows, tuple(tables), cpu_seconds=_cpu() - c0)
+        loaded.append(item)
+        if sink is not None and not problems:
+            sink(item)
     return loaded, problems
 
 
-def read_inputs(inputs: Inputs, progress=say) -> tuple[list[Loaded], settings_mod.Resolved | None, Problems]:
+def read_inputs(inputs: Inputs, progress=say, sink: Sink | None = None) -> tuple[list[Loaded], settings_mod.Resolved | None, Problems]:
     """`read_all` plus the gemeente's settings (validated; the CBS gemeente list gives a default its name)."""
-    loaded, problems = read_all(inputs, progress)
+    loaded, problems = read_all(inputs, progress, sink)
     regios = next((item.tables for item in loaded if item.key == "cbs_regios"), {})
     resolved = settings_mod.resolve(inputs.gemeente, inputs.instellingen, regios.get("gemeenten"), problems, progress)
     return loaded, resolved, problems
@@ -191,11 +217,6 @@ def build(
     """Validate and build; raise InputError (and write nothing) when any input is invalid."""
     started = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
     t0 = time.perf_counter()
-    progress(f"Inlezen en controleren ({inputs.gemeente}):")
-    loaded, resolved, problems = read_inputs(inputs, progress)
-    if problems or resolved is None:
-        raise InputError(problems)
-
     db.parent.mkdir(parents=True, exist_ok=True)
     remove_stale(db)
     old_builds, old_history = previous_history(db, inputs.gemeente, progress)
@@ -203,22 +224,42 @@ def build(
     build_id = uuid.uuid4().hex[:12]
     demo = inputs.demo
     peildatum = inputs.peildatum or dt.date.today()
-    progress("Schrijven naar het warehouse:")
+    # Each source is written into the new file as soon as it is read and checked, and let go of:
+    # the build holds one source at a time, not all of them (a national-scale build must fit on a
+    # laptop). The file is only renamed into place when every input was valid; otherwise it is
+    # removed, and the existing warehouse was never touched.
     con = duckdb.connect(str(tmp))
     try:
+        # DuckDB would keep every block it wrote in memory (its default limit is 80% of RAM):
+        # written tables go to the file; a laptop needs the memory for the next source.
+        con.execute(f"SET memory_limit = '{BUILD_MEMORY}'")
+        con.execute("SET enable_progress_bar = false")  # the build reports its own progress
         _stage("created")
         written: set[str] = set()
-        settings_tables = Loaded("instellingen", settings_mod.tables(resolved), (), 0.0)
-        for item in [*loaded, settings_tables]:
+
+        def write(item: Loaded) -> None:
+            t1, c1 = time.perf_counter(), _cpu()
             for name, frame in item.tables.items():
                 if name in written:  # reference tables that more than one source carries
                     continue
-                t1 = time.perf_counter()
+                t2 = time.perf_counter()
                 con.register("__frame", frame.to_arrow())
                 con.execute(f'CREATE TABLE "{name}" AS SELECT * FROM __frame')
                 con.unregister("__frame")
                 written.add(name)
-                progress(f"  {name:<26} {frame.height:>12,} rijen  {time.perf_counter() - t1:6.1f} s".replace(",", "."))
+                progress(f"    -> {name:<24} {frame.height:>12,} rijen  {time.perf_counter() - t2:6.1f} s".replace(",", "."))
+            item.write_seconds, item.write_cpu_seconds = time.perf_counter() - t1, _cpu() - c1
+            if item.key != "cbs_regios":  # the settings read the gemeente names from it
+                item.tables = {}
+
+        progress(f"Inlezen, controleren en schrijven ({inputs.gemeente}):")
+        loaded, resolved, problems = read_inputs(inputs, progress, sink=write)
+        if problems or resolved is None:
+            raise InputError(problems)
+        write(Loaded("instellingen", settings_mod.tables(resolved), (), 0.0))
+        t1, c1 = time.perf_counter(), _cpu()
+        _derive(con, peildatum, written, write, progress)
+        derived = {"seconds": time.perf_counter() - t1, "cpu": _cpu() - c1}
         _stage("tables-written")
         _write_meta(con, inputs, loaded, resolved, started, build_id, demo, peildatum)
         results = quality.run(con, [registry.get(i.key) for i in loaded], peildatum)
@@ -246,7 +287,33 @@ def build(
         f"Klaar in {seconds:.1f} s: {db} (build {build_id}); kwaliteitscontroles: "
         f"{counts['pass']} goed, {counts['warn']} waarschuwing, {counts['fail']} fout"
     )
-    return {"build_id": build_id, "seconds": seconds, "quality": counts}
+    sources = [
+        {"key": i.key, "rows": i.rows, "read_seconds": i.seconds, "write_seconds": i.write_seconds, "read_cpu": i.cpu_seconds, "write_cpu": i.write_cpu_seconds}
+        for i in loaded
+    ]
+    return {"build_id": build_id, "seconds": seconds, "quality": counts, "sources": sources, "derived": derived}
+
+
+# Results the app would otherwise compute for every fresh server, made once per build from the
+# warehouse's own tables and stored beside them: work that does not depend on what a user chooses.
+# "module:function(cursor, peildatum, tables, progress) -> {table: frame}"; metrics.jeugd.selectie
+# makes the forecast of the gemeente as a whole (data_sources/WAREHOUSE.md, jeugd_prognose_vooraf).
+DERIVED = ("metrics.jeugd.selectie:tables",)
+
+
+def _derive(con, peildatum: dt.date, written: set[str], write: Sink, progress) -> None:
+    # The tables are written: what DuckDB still holds in memory now only crowds out the derivation.
+    con.execute(f"SET memory_limit = '{DERIVE_MEMORY}'")
+    for ref in DERIVED:
+        module, name = ref.split(":")
+        fn = getattr(importlib.import_module(module), name)
+        cursor = con.cursor()
+        try:
+            tables = fn(cursor, peildatum, frozenset(written), progress)
+        finally:
+            cursor.close()
+        if tables:
+            write(Loaded("afgeleid", tables, (), 0.0))
 
 
 def _write_meta(con, inputs: Inputs, loaded: list[Loaded], resolved: settings_mod.Resolved, started, build_id: str, demo: bool, peildatum) -> None:
@@ -266,8 +333,8 @@ def _write_meta(con, inputs: Inputs, loaded: list[Loaded], resolved: settings_mo
                 "refresh": s.refresh,
                 "personal_data": s.personal_data,
                 "loaded_at": started.replace(tzinfo=None),
-                "rows": sum(t.height for t in item.tables.values()),
-                "tables": ", ".join(item.tables),
+                "rows": item.rows,
+                "tables": ", ".join(item.table_names),
                 "files": json.dumps([f.name for f in item.files], ensure_ascii=False),
                 "checksums": json.dumps({f.name: _checksum(f) for f in item.files}),
                 "demo": demo,

@@ -60,8 +60,9 @@ def typed(raw: pl.DataFrame, schema: Schema, path: Path, problems: Problems) -> 
     out = schema.coerce(raw, str(path), problems, first_line=FIRST_LINE)
     if out.height == 0 and raw.height > 0 and len(problems) > before:
         return None  # required columns missing: the rows cannot be checked further
+    # The file as a categorical: one string per file, not one per row (millions of rows).
     return out.with_row_index("__line", offset=FIRST_LINE).with_columns(
-        pl.col("__line").cast(pl.Int64), pl.lit(str(path)).alias("__file")
+        pl.col("__line").cast(pl.Int64), pl.lit(str(path)).cast(pl.Categorical).alias("__file")
     )
 
 
@@ -117,6 +118,10 @@ def report(
     expected: str,
 ) -> int:
     """One problem per failing row (at most MAX_PER_FILE per file), then one with the count."""
+    if isinstance(mask, pl.Expr):
+        mask = frame.select(mask.fill_null(False)).to_series()
+    if not mask.any():
+        return 0  # the usual case: no row to read again
     bad = frame.filter(mask)
     for (file,), rows in bad.group_by("__file", maintain_order=True):
         for line, value in rows.select("__line", pl.col(column).cast(pl.String)).head(MAX_PER_FILE).iter_rows():
@@ -135,7 +140,9 @@ def with_wijk(frame: pl.DataFrame, ctx: Context) -> pl.DataFrame:
     """
     if ctx.regios is not None:
         known = ctx.regios["buurten"].select("buurt_code", "wijk_code")
-        out = frame.join(known, on="buurt_code", how="left", maintain_order="left")
+        # A lookup of one column, not a join: a join copies every column of millions of rows.
+        wijk = pl.col("buurt_code").replace_strict(known["buurt_code"], known["wijk_code"], default=None, return_dtype=pl.String)
+        out = frame.with_columns(wijk.alias("wijk_code"))
         report(
             ctx.problems,
             out,
@@ -159,12 +166,18 @@ def with_wijk(frame: pl.DataFrame, ctx: Context) -> pl.DataFrame:
 
 def concat(frames: Iterable[pl.DataFrame]) -> pl.DataFrame | None:
     frames = [f for f in frames if f is not None]
-    return pl.concat(frames, how="vertical") if frames else None
+    # No rechunk: a copy of every column of millions of rows for nothing.
+    return pl.concat(frames, how="vertical", rechunk=False) if frames else None
 
 
 def duplicates_across_files(frame: pl.DataFrame, key: tuple[str, ...], problems: Problems) -> None:
     """A key in more than one file (within one file `Schema.coerce` already reports it)."""
     if frame["__file"].n_unique() < 2:
+        return
+    # A key in two files is a duplicate in the whole frame; within one file Schema.coerce
+    # reported it already. Only when there are duplicates at all are files counted per key.
+    whole = pl.col(key[0]) if len(key) == 1 else pl.struct(list(key))
+    if not frame.select(whole.is_duplicated().any()).item():
         return
     spread = pl.col("__file").n_unique().over(list(key)) > 1
     report(

@@ -84,12 +84,11 @@ def check_rows(frame: pl.DataFrame, ctx: Context) -> None:
     )
     toewijzingen = ctx.tables.get("jeugd_toewijzingen")
     if toewijzingen is not None:
-        known = toewijzingen.select("toewijzing_id").unique()
-        missing = frame.join(known.with_columns(pl.lit(True).alias("__known")), on="toewijzing_id", how="left", maintain_order="left")
+        known = toewijzingen["toewijzing_id"].unique()
         csv.report(
             p,
-            missing,
-            pl.col("toewijzing_id").is_not_null() & pl.col("__known").is_null(),
+            frame,
+            pl.col("toewijzing_id").is_not_null() & ~pl.col("toewijzing_id").is_in(known.implode()),
             "toewijzing_id",
             "toewijzing niet gevonden in de toewijzingen",
             "een toewijzing_id uit het bestand van [jeugd_toewijzingen]",

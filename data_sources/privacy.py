@@ -66,6 +66,7 @@ class Pseudonymiser:
         return hmac.digest(self._key, value.encode("utf-8"), "sha256").hex()[:40]
 
     def series(self, s: pl.Series) -> pl.Series:
-        uniques = s.unique()
-        mapping = {v: self.pseudonym(v) for v in uniques.to_list() if v is not None}
-        return s.replace_strict(mapping, default=None, return_dtype=pl.String)
+        uniques = s.unique().drop_nulls()
+        # Old and new values as two Series: a dict of hundreds of thousands of entries is slow to hand over.
+        pseudonyms = pl.Series([self.pseudonym(v) for v in uniques.to_list()], dtype=pl.String)
+        return s.replace_strict(uniques, pseudonyms, default=None, return_dtype=pl.String)

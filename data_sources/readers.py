@@ -1,6 +1,6 @@
 """Reading raw files safely: every way a file can be unreadable becomes a problem, not a traceback.
 
-Loaders use `read_text`, `read_csv_strings`, `csv_rows`, `read_json` and `read_toml` instead of
+Loaders use `read_bytes`, `read_text`, `read_csv_strings`, `csv_rows`, `read_json` and `read_toml` instead of
 opening files themselves: they check for a missing, empty, binary, truncated or wrongly encoded
 file, and for files that would exhaust the parser (a field of megabytes, a million columns, JSON
 nested a hundred thousand deep, a number of thousands of digits, a JSON file of gigabytes), and
@@ -9,6 +9,7 @@ say what to do.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
@@ -39,8 +40,11 @@ def _n(count: int) -> str:
     return f"{count:,}".replace(",", ".")
 
 
-def read_text(path: Path, problems: Problems) -> str | None:
-    """The file's text (UTF-8, BOM removed), or None with a problem recorded."""
+def read_bytes(path: Path, problems: Problems) -> bytes | None:
+    """The file's bytes, checked to be UTF-8 text (BOM kept), or None with a problem recorded.
+
+    The CSV readers parse these bytes directly: a file of hundreds of megabytes is not copied
+    into a Python string and back."""
     if not path.is_file():
         problems.add(path, "bestand niet gevonden", expected="een bestaand bestand")
         return None
@@ -72,7 +76,7 @@ def read_text(path: Path, problems: Problems) -> str | None:
         )
         return None
     try:
-        text = data.decode("utf-8")
+        _check_utf8(data)
     except UnicodeDecodeError as e:
         line = data[: e.start].count(b"\n") + 1
         problems.add(
@@ -82,6 +86,31 @@ def read_text(path: Path, problems: Problems) -> str | None:
             expected="UTF-8; sla het bestand opnieuw op als 'CSV UTF-8' of converteer het (bijv. van Windows-1252)",
         )
         return None
+    return data
+
+
+_CHUNK = 1 << 24
+
+
+def _check_utf8(data: bytes) -> None:
+    """Raise UnicodeDecodeError (positions in `data`) unless `data` is UTF-8. Decoded in chunks
+    and thrown away: a file of hundreds of megabytes is not held twice."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    view = memoryview(data)
+    try:
+        for at in range(0, len(data), _CHUNK):
+            decoder.decode(view[at : at + _CHUNK], final=at + _CHUNK >= len(data))
+    except UnicodeDecodeError:
+        data.decode("utf-8")  # the whole text once more, for the position in the file
+        raise
+
+
+def read_text(path: Path, problems: Problems) -> str | None:
+    """The file's text (UTF-8, BOM removed), or None with a problem recorded."""
+    data = read_bytes(path, problems)
+    if data is None:
+        return None
+    text = data.decode("utf-8")
     return text[1:] if text.startswith(BOM) else text
 
 
@@ -90,14 +119,17 @@ def _fields(line: str, sep: str) -> list[str]:
     return next(csv.reader([line], delimiter=sep), []) if len(line) < MAX_FIELD_CHARS else line.split(sep)
 
 
-def check_csv_text(path: Path, text: str, sep: str, problems: Problems) -> bool:
-    """Whether `text` can be parsed as CSV safely: not too many columns, no field longer than MAX_FIELD_CHARS.
+def check_csv_text(path: Path, text: str | bytes, sep: str, problems: Problems) -> bool:
+    """Whether `text` (a str, or the file's UTF-8 bytes) can be parsed as CSV safely: not too many
+    columns, no field longer than MAX_FIELD_CHARS.
 
     Long lines are found on the bytes (fast for files of hundreds of megabytes); only those are
     split into fields to name the column. A long field inside quotes that span several lines is
     found after parsing (`read_csv_strings`, `csv_rows`).
     """
-    header_line = text.split("\n", 1)[0].rstrip("\r")
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    end = data.find(b"\n")
+    header_line = (data if end < 0 else data[:end]).decode("utf-8").rstrip("\r")
     header = [h.strip().lstrip(BOM) for h in _fields(header_line, sep)]
     if len(header) > MAX_COLUMNS:
         problems.add(
@@ -107,14 +139,15 @@ def check_csv_text(path: Path, text: str, sep: str, problems: Problems) -> bool:
             expected=f"hooguit {_n(MAX_COLUMNS)} kolommen, gescheiden door '{sep}'; is het scheidingsteken juist en is de kopregel niet beschadigd?",
         )
         return False
-    data = np.frombuffer(text.encode("utf-8"), dtype=np.uint8)
-    ends = np.flatnonzero(data == 10)
+    buffer = np.frombuffer(data, dtype=np.uint8)  # a view on the bytes, no copy
+    # Newlines found per chunk: a comparison over the whole file would take as much memory again.
+    ends = np.concatenate([np.flatnonzero(buffer[at : at + _CHUNK] == 10) + at for at in range(0, buffer.size, _CHUNK)] or [np.zeros(0, dtype=np.int64)])
     starts = np.concatenate(([0], ends + 1))
-    lengths = np.concatenate((ends, [data.size])) - starts
+    lengths = np.concatenate((ends, [buffer.size])) - starts
     long_lines = np.flatnonzero(lengths > MAX_FIELD_CHARS)
     reported = 0
     for i in long_lines:
-        line = bytes(data[starts[i] : starts[i] + lengths[i]]).decode("utf-8", errors="replace").rstrip("\r")
+        line = bytes(buffer[starts[i] : starts[i] + lengths[i]]).decode("utf-8", errors="replace").rstrip("\r")
         fields = _fields(line, sep)
         j = max(range(len(fields)), key=lambda k: len(fields[k]))
         if len(fields[j]) <= MAX_FIELD_CHARS:
@@ -185,19 +218,25 @@ def read_csv_strings(
 ) -> pl.DataFrame | None:
     """All columns as strings, header names stripped; None with a problem when unreadable.
 
-    Row i of the result is on line i + 2 of the file, unless quoted fields span lines.
+    Row i of the result is on line i + 2 of the file, unless quoted fields span lines. Without
+    `text` the file is parsed from its bytes (no copy into a Python string).
     """
     if text is None:
-        text = read_text(path, problems)
-    if text is None:
-        return None
-    header = text.split("\n", 1)[0]
+        data = read_bytes(path, problems)
+        if data is None:
+            return None
+        if data.startswith(BOM.encode("utf-8")):
+            data = data[3:]
+    else:
+        data = text.encode("utf-8")
+    end = data.find(b"\n")
+    header = (data if end < 0 else data[:end]).decode("utf-8")
     sep = separator or sniff_separator(header)
-    if not check_csv_text(path, text, sep, problems):
+    if not check_csv_text(path, data, sep, problems):
         return None
     try:
         frame = pl.read_csv(
-            io.StringIO(text),
+            data,
             separator=sep,
             infer_schema=False,
             has_header=True,
@@ -218,16 +257,19 @@ def read_csv_strings(
         )
         return None
     frame = frame.rename({c: c.strip().lstrip(BOM) for c in frame.columns})
-    if not _no_long_values(path, text, frame, problems):
+    if not _no_long_values(path, data, frame, problems):
         return None
     if frame.height == 0:
         problems.add(path, "bestand heeft een kopregel maar geen gegevens", expected="ten minste een regel gegevens")
     return frame
 
 
-def _no_long_values(path: Path, text: str, frame: pl.DataFrame, problems: Problems) -> bool:
+def _no_long_values(path: Path, data: bytes, frame: pl.DataFrame, problems: Problems) -> bool:
     """No value longer than MAX_FIELD_CHARS (one inside quotes that span lines passes `check_csv_text`)."""
     if frame.height == 0:
+        return True
+    # Bytes first (no decoding): a value is never longer in characters than in bytes.
+    if all(n is None or n <= MAX_FIELD_CHARS for n in frame.select(pl.all().str.len_bytes().max()).row(0)):
         return True
     longest = frame.select(pl.all().str.len_chars().max()).row(0)
     ok = True
@@ -235,8 +277,8 @@ def _no_long_values(path: Path, text: str, frame: pl.DataFrame, problems: Proble
         if length is not None and length > MAX_FIELD_CHARS:
             value = frame[column][frame.select(pl.col(column).str.len_chars().arg_max()).item()]
             # The field spans lines: its line is where its text starts.
-            start = text.find(value[:1000])
-            line = text.count("\n", 0, start) + 1 if start >= 0 else None
+            start = data.find(value[:1000].encode("utf-8"))
+            line = data.count(b"\n", 0, start) + 1 if start >= 0 else None
             _report_long_field(path, problems, line, column, length, value[:60])
             ok = False
     return ok

@@ -104,31 +104,40 @@ class Schema:
             typed.append(_cast(pl.col(c.name), c).alias(c.name))
         out = with_line.select(pl.col("__line"), *typed)
 
-        for c in self.columns:
-            if c.name not in raw.columns:
-                continue
-            src = with_line[c.name].str.strip_chars()
-            val = out[c.name]
-            empty = src.is_null() | (src == "")
-            bad_type = ~empty & val.is_null()
-            _report(problems, file, with_line, bad_type, c, "waarde is geen " + _short(c), _EXPECTED[c.dtype])
+        # Every check of every column as one boolean column, computed in one parallel pass over
+        # the raw strings beside the typed values; only a check that fails reads rows again.
+        present = [c for c in self.columns if c.name in raw.columns]
+        both = pl.concat([with_line.select(pl.col(c.name) for c in present), out.select(pl.col(c.name).alias(f"__v_{c.name}") for c in present)], how="horizontal")
+        checks: list[tuple[Column, str, str, pl.Expr]] = []
+        for c in present:
+            val = pl.col(f"__v_{c.name}")
+            if c.dtype == "str":
+                # The typed value is the stripped text, empty as null: no second strip of millions of strings.
+                src, empty = val, val.is_null()
+            else:
+                src = pl.col(c.name).str.strip_chars()
+                empty = src.is_null() | (src == "")
+                checks.append((c, "waarde is geen " + _short(c), _EXPECTED[c.dtype], ~empty & val.is_null()))
             if not c.nullable:
-                _report(problems, file, with_line, empty, c, "waarde ontbreekt", "een waarde (kolom is verplicht)")
+                checks.append((c, "waarde ontbreekt", "een waarde (kolom is verplicht)", empty))
             if c.allowed is not None:
-                bad = ~empty & ~src.is_in(list(c.allowed))
-                _report(problems, file, with_line, bad, c, "onbekende waarde", "een van: " + ", ".join(c.allowed))
+                checks.append((c, "onbekende waarde", "een van: " + ", ".join(c.allowed), ~empty & ~src.is_in(list(c.allowed))))
             if c.pattern is not None:
-                bad = ~empty & ~src.str.contains(f"^(?:{c.pattern})$")
-                _report(problems, file, with_line, bad, c, "waarde heeft niet de juiste vorm", c.pattern_hint or c.pattern)
+                checks.append((c, "waarde heeft niet de juiste vorm", c.pattern_hint or c.pattern, ~empty & ~src.str.contains(f"^(?:{c.pattern})$")))
             if c.min is not None:
-                bad = val.is_not_null() & (val.cast(pl.Float64) < c.min)
-                _report(problems, file, with_line, bad, c, "waarde te klein", f"minimaal {c.min:g}")
+                checks.append((c, "waarde te klein", f"minimaal {c.min:g}", val.is_not_null() & (val.cast(pl.Float64) < c.min)))
             if c.max is not None:
-                bad = val.is_not_null() & (val.cast(pl.Float64) > c.max)
-                _report(problems, file, with_line, bad, c, "waarde te groot", f"maximaal {c.max:g}")
+                checks.append((c, "waarde te groot", f"maximaal {c.max:g}", val.is_not_null() & (val.cast(pl.Float64) > c.max)))
+        if checks:
+            masks = both.select(expr.fill_null(False).alias(f"__m{i}") for i, (*_, expr) in enumerate(checks))
+            counts = masks.select(pl.all().sum()).row(0)
+            for (c, message, expected, _), n, mask in zip(checks, counts, masks.iter_columns()):
+                if n:
+                    _report(problems, file, with_line, mask, c, message, expected)
 
         if self.key:
-            dup = out.select(pl.struct(list(self.key)).is_duplicated()).to_series()
+            key = pl.col(self.key[0]) if len(self.key) == 1 else pl.struct(list(self.key))
+            dup = out.select(key.is_duplicated()).to_series()
             if dup.any():
                 rows = out.filter(dup)
                 n = rows.height

@@ -13,28 +13,71 @@ from collections.abc import Callable, Hashable
 import polars as pl
 
 
-class FrameCache:
+class SingleFlight:
+    """Make each key once at a time: a thread that asks for a key another thread is computing
+    waits for that result instead of computing it too. Ten sessions opening the same page at the
+    same moment then run each query once, not ten times over (ten times the memory, and a
+    queue for the two cores). Subclasses keep the results (`_get`, `_put`) under `_lock`."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._pending: dict[Hashable, threading.Event] = {}
+
+    def _get(self, key: Hashable) -> tuple[bool, object]:
+        raise NotImplementedError
+
+    def _put(self, key: Hashable, value: object) -> None:
+        raise NotImplementedError
+
+    def _once(self, key: Hashable, compute: Callable[[], object]) -> tuple[object, bool]:
+        """(value, whether it came from the cache)."""
+        while True:
+            with self._lock:
+                found, value = self._get(key)
+                if found:
+                    return value, True
+                waiting = self._pending.get(key)
+                if waiting is None:
+                    done = self._pending[key] = threading.Event()
+                    break
+            # Another thread is computing it: wait, then look again (if it failed, try ourselves).
+            waiting.wait()
+        try:
+            # Computed outside the lock: a slow query must not block other sessions' cache hits.
+            value = compute()
+            with self._lock:
+                self._put(key, value)
+            return value, False
+        finally:
+            with self._lock:
+                self._pending.pop(key, None)
+            done.set()
+
+
+class FrameCache(SingleFlight):
     def __init__(self, maxsize: int = 256) -> None:
+        super().__init__()
         self.maxsize = maxsize
         self._data: OrderedDict[Hashable, pl.DataFrame] = OrderedDict()
-        self._lock = threading.Lock()
         self.hits = 0
         self.misses = 0
 
-    def get_or_compute(self, key: Hashable, compute: Callable[[], pl.DataFrame]) -> pl.DataFrame:
-        with self._lock:
-            if key in self._data:
-                self._data.move_to_end(key)
-                self.hits += 1
-                return self._data[key].clone()
-            self.misses += 1
-        # Computed outside the lock: a slow query must not block other sessions' cache hits.
-        frame = compute()
-        with self._lock:
-            self._data[key] = frame
+    def _get(self, key: Hashable) -> tuple[bool, object]:
+        if key in self._data:
             self._data.move_to_end(key)
-            while len(self._data) > self.maxsize:
-                self._data.popitem(last=False)
+            self.hits += 1
+            return True, self._data[key]
+        return False, None
+
+    def _put(self, key: Hashable, value: object) -> None:
+        self.misses += 1
+        self._data[key] = value
+        self._data.move_to_end(key)
+        while len(self._data) > self.maxsize:
+            self._data.popitem(last=False)
+
+    def get_or_compute(self, key: Hashable, compute: Callable[[], pl.DataFrame]) -> pl.DataFrame:
+        frame, _ = self._once(key, compute)
         return frame.clone()
 
     def __len__(self) -> int:

@@ -13,7 +13,6 @@ no imports of the warehouse, the engine internals or duckdb.)
 
 from __future__ import annotations
 
-import threading
 from collections import OrderedDict
 from collections.abc import Hashable
 from typing import Any
@@ -21,6 +20,7 @@ from typing import Any
 import polars as pl
 
 from metrics import geo, meta, registry
+from metrics.cache import SingleFlight
 from metrics.derived import resolve
 from metrics.engine import Engine
 from metrics.errors import AccessDenied
@@ -28,28 +28,38 @@ from metrics.roles import Scope
 from metrics.warehouse import BuildInfo
 
 
-class _Results:
-    """A small thread-safe LRU for analysis results (forecasts and backtests are slow to make)."""
+class _Results(SingleFlight):
+    """A small thread-safe LRU for analysis results (forecasts and backtests are slow to make);
+    a result another session is making is waited for, not made twice (metrics.cache.SingleFlight)."""
 
     def __init__(self, maxsize: int = 64) -> None:
+        super().__init__()
         self.maxsize = maxsize
         self._data: OrderedDict[Hashable, Any] = OrderedDict()
-        self._lock = threading.Lock()
+
+    def _get(self, key: Hashable) -> tuple[bool, Any]:
+        if key in self._data:
+            self._data.move_to_end(key)
+            return True, self._data[key]
+        return False, None
+
+    def _put(self, key: Hashable, value: Any) -> None:
+        self._data[key] = value
+        while len(self._data) > self.maxsize:
+            self._data.popitem(last=False)
 
     def get_or_compute(self, key: Hashable, compute):
+        return self._once(key, compute)[0]
+
+    def clear(self) -> None:
         with self._lock:
-            if key in self._data:
-                self._data.move_to_end(key)
-                return self._data[key]
-        value = compute()
-        with self._lock:
-            self._data[key] = value
-            while len(self._data) > self.maxsize:
-                self._data.popitem(last=False)
-        return value
+            self._data.clear()
 
 
 ANALYSIS_RESULTS = _Results()
+# Facts about a build (its meta tables, the map outlines): the same for every user and every run
+# of a page, so read once per build instead of on every rerun. Shared objects: never changed.
+FACTS = _Results(maxsize=32)
 
 
 class ScopedEngine:
@@ -111,14 +121,17 @@ class ScopedEngine:
 
     # ---- facts about the data --------------------------------------------------------------------
 
+    def _fact(self, name: str, compute):
+        return FACTS.get_or_compute((self.__engine.info.build_id, name), compute)
+
     def build(self) -> meta.Build | None:
-        return meta.build(self.__engine.warehouse)
+        return self._fact("build", lambda: meta.build(self.__engine.warehouse))
 
     def datasets(self) -> pl.DataFrame:
-        return meta.datasets(self.__engine.warehouse)
+        return self._fact("datasets", lambda: meta.datasets(self.__engine.warehouse))
 
     def quality_checks(self) -> pl.DataFrame:
-        return meta.quality_checks(self.__engine.warehouse)
+        return self._fact("quality_checks", lambda: meta.quality_checks(self.__engine.warehouse))
 
     def quality_history(self) -> pl.DataFrame:
         """Every quality check of every build the warehouse remembers (metrics.meta)."""
@@ -129,5 +142,6 @@ class ScopedEngine:
         return meta.builds(self.__engine.warehouse)
 
     def shapes(self, level: str) -> tuple[dict, bool] | None:
-        """Outlines of wijken or buurten (GeoJSON) and whether they are schematic; None without a map."""
-        return geo.shapes(self.__engine.warehouse, level)
+        """Outlines of wijken or buurten (GeoJSON) and whether they are schematic; None without a map.
+        Shared by every session: copy before changing (as metrics' callers in ui/ do)."""
+        return self._fact(f"shapes:{level}", lambda: geo.shapes(self.__engine.warehouse, level))

@@ -8,6 +8,8 @@ thread-safe and Streamlit serves sessions from threads.
 from __future__ import annotations
 
 import datetime as dt
+import os
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -31,6 +33,9 @@ class BuildInfo:
     tables: frozenset[str]
 
 
+MEMORY_LIMIT = "512MB"  # per warehouse file the app has open (see DuckDBWarehouse)
+
+
 class DuckDBWarehouse:
     """A read-only DuckDB warehouse file: the app's (cached per file version), the CLI's, the tests'.
 
@@ -44,6 +49,12 @@ class DuckDBWarehouse:
     def __init__(self, path: str | Path, version: str = "") -> None:
         self.path = Path(path)
         self._con = duckdb.connect(":memory:")
+        # DuckDB keeps the blocks it read in memory up to 80% of RAM by default: for a server that
+        # shares the machine with its users' sessions that is far too much. Beyond this it reads
+        # the file again (from the OS cache) and spills large sorts and joins to a temp directory.
+        spill = (Path(tempfile.gettempdir()) / f"datakompas-duckdb-{os.getpid()}").as_posix().replace("'", "''")
+        self._con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
+        self._con.execute(f"SET temp_directory = '{spill}'")
         quoted = str(self.path).replace("'", "''")
         self._con.execute(f"ATTACH '{quoted}' AS {self._ALIAS} (READ_ONLY)")
         cur = self.cursor()

@@ -15,6 +15,10 @@ REALDATA = Path(os.environ.get("DATAKOMPAS_REALDATA", ROOT.parent / "shared" / "
 # any day the suite runs.
 DEMO_PEILDATUM = dt.date(2026, 11, 1)
 
+# Charts are checked against the Vega-Lite schema in every test (and in the browser tests' server,
+# which inherits the environment); the app skips that check when serving (ui/charts.py).
+os.environ.setdefault("DATAKOMPAS_VALIDATE_CHARTS", "1")
+
 
 @pytest.fixture(scope="session")
 def realdata() -> Path:

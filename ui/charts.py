@@ -7,7 +7,9 @@ tooltips read 1.234,5 and "maart", not 1,234.5 and "March".
 
 from __future__ import annotations
 
+import functools
 import json
+import os
 import re
 import subprocess
 import sys
@@ -85,9 +87,20 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "grafiek"
 
 
+# Streamlit turns a chart into Vega-Lite with chart.to_dict(), which by default checks the whole
+# spec, data included, against the Vega-Lite JSON schema: about half of the time of drawing a
+# chart, on every rerun, and inside a lock Streamlit holds for Altair's global settings, so one
+# session's charts wait for another's. Our charts come from this module's builders and do not
+# change from run to run; the test suite keeps the check on (tests/conftest.py sets this).
+VALIDATE = os.environ.get("DATAKOMPAS_VALIDATE_CHARTS") == "1"
+
+
 def show(chart: alt.TopLevelMixin, name: str, *, key: str | None = None) -> None:
     """Draw the chart full width, with a 'Download als PNG' button under it."""
     _plain_data(chart)
+    if not VALIDATE:
+        # On this chart object only, and past Altair's own attribute handling (its parameters).
+        object.__setattr__(chart, "to_dict", functools.partial(type(chart).to_dict, chart, validate=False))
     st.altair_chart(chart, width="stretch")
     def render() -> bytes:  # rendered only when clicked
         return png(chart)

@@ -17,7 +17,7 @@ import polars as pl
 from metrics import registry
 from metrics.dimensions import DIMENSIONS
 from metrics.errors import InvalidQuery
-from metrics.jeugd import prognose, wat_als
+from metrics.jeugd import prognose, selectie, wat_als
 from metrics.periods import last_complete_month
 from metrics.roles import Scope
 
@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from metrics.derived import DerivedContext
     from metrics.engine import Engine
 
-CHECKPOINTS = (3, 6, 9)  # months at whose end the backtest makes the forecast again
+CHECKPOINTS = selectie.CHECKPOINTS  # months at whose end the backtest makes the forecast again
 
 
 standaard_periode = last_complete_month  # the Jeugd page's default period
@@ -150,19 +150,14 @@ def saldo(ctx: DerivedContext) -> pl.DataFrame:
 # --- the forecast in detail (per month, and its backtest) -----------------------------------
 
 
-def _inputs(engine: Engine, scope: Scope, keuze: Keuze) -> prognose.Inputs:
+def _selectie(scope: Scope, keuze: Keuze) -> selectie.Selectie:
+    """The toewijzingen the forecast of this choice is made on: its filters, within the user's wijken."""
     wijken = list(keuze.wijken) if keuze.wijken else (sorted(scope.wijken) if scope.wijken is not None else None)
-    cursor = engine.warehouse.cursor()
-    try:
-        return prognose.load(
-            cursor,
-            engine.info.peildatum,
-            productcategorie=list(keuze.categorieen) if keuze.productgroep else None,
-            aanbieder_agb=[keuze.aanbieder] if keuze.aanbieder else None,
-            wijk_code=wijken,
-        )
-    finally:
-        cursor.close()
+    return selectie.Selectie.of(
+        productcategorie=list(keuze.categorieen) if keuze.productgroep else None,
+        aanbieder_agb=[keuze.aanbieder] if keuze.aanbieder else None,
+        wijk_code=wijken,
+    )
 
 
 def _allowed(engine: Engine, scope: Scope, keuze: Keuze) -> dict | None:
@@ -186,12 +181,8 @@ def prognose_detail(engine: Engine, scope: Scope, keuze: Keuze) -> prognose.Fore
     row = _allowed(engine, scope, keuze)
     if row is None:
         return None
-    inputs = _inputs(engine, scope, keuze)
-    try:
-        fc = prognose.forecast(
-            inputs.toewijzingen, inputs.declaraties, keuze.jaar, engine.info.peildatum, tarieven=inputs.tarieven, tarief_historie=inputs.tarief_historie
-        )
-    except prognose.InsufficientHistory:
+    fc = selectie.forecast(engine, _selectie(scope, keuze), keuze.jaar)
+    if fc is None:  # too little history
         return None
     if engine.exact("lasten", where=keuze.where("prognose", periode=False), scope=scope):
         return fc  # the gemeente as a whole (sociaal domein): the budget holder's forecast is exact
@@ -206,15 +197,7 @@ def backtest(engine: Engine, scope: Scope, keuze: Keuze) -> pl.DataFrame | None:
     keuze = replace(keuze.met_categorieen(engine), jaar=min(keuze.jaar, engine.info.peildatum.year))
     if _allowed(engine, scope, keuze) is None:
         return None
-    inputs = _inputs(engine, scope, keuze)
-    bt = prognose.backtest(
-        inputs.toewijzingen,
-        inputs.declaraties,
-        checkpoints=CHECKPOINTS,
-        peildatum=engine.info.peildatum,
-        tarieven=inputs.tarieven,
-        tarief_historie=inputs.tarief_historie,
-    )
+    bt = selectie.backtest(engine, _selectie(scope, keuze))
     if engine.exact("lasten", where=keuze.where("prognose", periode=False), scope=scope):
         return bt
     return _protect_backtest(engine, scope, keuze, bt)
@@ -367,10 +350,7 @@ def late_aanbieders(engine: Engine, scope: Scope, keuze: Keuze) -> pl.DataFrame 
     current = replace(keuze, jaar=engine.info.peildatum.year).met_categorieen(engine)
     if _allowed(engine, scope, current) is None:
         return None
-    inputs = _inputs(engine, scope, current)
-    late = prognose.late_aanbieders(
-        inputs.toewijzingen, inputs.declaraties, engine.info.peildatum, tarieven=inputs.tarieven, tarief_historie=inputs.tarief_historie
-    )
+    late = selectie.late(engine, _selectie(scope, current))
     if engine.exact("lasten", where=current.where("prognose", periode=False), scope=scope):
         return late
     return prognose.with_text(_protect_late(engine, scope, current, late.drop("tekst")))

@@ -77,6 +77,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -191,7 +192,7 @@ def _declarations(declaraties: pl.DataFrame, t: pl.DataFrame) -> pl.DataFrame:
     d = declaraties.lazy()
     if "status" in declaraties.columns:
         d = d.filter(~pl.col("status").is_in(list(REJECTED_STATUS)).fill_null(False))
-    keys = t.lazy().select("toewijzing_id", "tid", "aanbieder", "naam")
+    keys = t.lazy().select("toewijzing_id", "tid", "aanbieder")
     return (
         d.group_by(toewijzing_id=pl.col("toewijzing_id").cast(pl.String), maand=pl.col("maand").dt.month_start(), ingediend_op=pl.col("ingediend_op"))
         .agg(bedrag=pl.col("bedrag").cast(pl.Float64).sum())
@@ -202,7 +203,9 @@ def _declarations(declaraties: pl.DataFrame, t: pl.DataFrame) -> pl.DataFrame:
             sub_mi=maanden.expr("ingediend_op"),
             sub_day=pl.col("ingediend_op").dt.day().cast(pl.Int32),
         )
-        .drop("toewijzing_id")
+        .drop("toewijzing_id", "maand")
+        # By submission date: what was in at a peildatum is then a slice, not a filtered copy.
+        .sort("ingediend_op", maintain_order=True, nulls_last=True)
         .collect()
     )
 
@@ -229,7 +232,7 @@ class CompletionFactors:
         t = pl.DataFrame({"toewijzing_id": declaraties["toewijzing_id"].cast(pl.String).unique()}) if "toewijzing_id" in declaraties.columns else None
         if t is None:
             raise ValueError("declaraties missen kolom toewijzing_id")
-        keys = t.with_row_index("tid").with_columns(aanbieder=pl.lit(UNKNOWN), naam=pl.lit(None, dtype=pl.String))
+        keys = t.with_row_index("tid").with_columns(aanbieder=pl.lit(UNKNOWN))
         d = _declarations(declaraties, keys).filter(pl.col("ingediend_op") <= peildatum)
         return _pooled(d, peildatum, max_lag)[0]
 
@@ -347,7 +350,7 @@ class _State(NamedTuple):
     level: pl.DataFrame  # mi, niveau (declared x residual), for every month needed
     declared_level: pl.DataFrame
     residual: pl.DataFrame
-    past: pl.DataFrame  # tid, aanbieder, groep, mi, cost (priced at level) for months <= p
+    past: pl.DataFrame  # tid, aanbieder, mi, cost0, cost (priced at level) for months <= p
     d: pl.DataFrame  # declarations in by the peildatum
     shares: pl.DataFrame
     completion: CompletionFactors
@@ -401,21 +404,34 @@ class _Model:
         self.t = _toewijzingen(toewijzingen)
         self.history = _history(tarief_historie)
         self.d = _declarations(declaraties, self.t)
+        # An aanbieder's name, from its first toewijzing: looked up per aanbieder, not carried on
+        # each of millions of lines and toewijzing-months.
+        self.names = self.t.group_by("aanbieder", maintain_order=True).agg(naam=pl.col("naam").first())
         self.max_lag = max_lag
         self.changes = tarieven.wijzigingen(changes)
         first = self.d["mi"].min() if self.d.height else None
         self.data_start = maanden.month_start(int(first)) if first is not None else dt.date(1900, 1, 1)
         self._states: dict[tuple[dt.date, bool], _State] = {}
+        self._rows: dict[tuple[int, dt.date, dt.date], dict[str, Any]] = {}
+        self._checks: dict[dt.date, TariefCheck] = {}
         self._months: pl.DataFrame | None = None
         self._months_first = self._months_last = 0
+        # One model may serve several analyses of one selection (metrics.jeugd.selectie): its
+        # caches are filled under this lock, so two sessions never make the same state twice.
+        self._lock = threading.RLock()
 
     # -- what is in ----------------------------------------------------------------------------
+
+    def known_by(self, cut: dt.date) -> pl.DataFrame:
+        """The declaration lines in by `cut` (ingediend_op <= cut): a slice of the sorted lines."""
+        dated = self.d["ingediend_op"].head(self.d.height - self.d["ingediend_op"].null_count())  # no date: never in
+        return self.d.slice(0, int(dated.search_sorted(cut, side="right")))
 
     def in_by(self, year: int, cut: dt.date) -> list[float]:
         """Declared per month of care of `year` with ingediend_op <= cut."""
         first = year * 12
         got = dict(
-            self.d.filter((pl.col("ingediend_op") <= cut) & pl.col("mi").is_between(first, first + 11))
+            self.known_by(cut).filter(pl.col("mi").is_between(first, first + 11))
             .group_by("mi")
             .agg(pl.col("bedrag").sum())
             .iter_rows()
@@ -445,7 +461,7 @@ class _Model:
         mi = self._months["mi"]
         a, b = int(mi.search_sorted(lo, side="left")), int(mi.search_sorted(p, side="right"))
         # tid is the row number of self.t: a take by position instead of a hash join.
-        columns = ["aanbieder", "naam", "groep", "begin", "end", "per_day", "per_month", "level_start"]
+        columns = ["aanbieder", "begin", "end", "per_day", "per_month", "level_start"]
         full = self.t.select("tid").join(known.select("tid", *columns), on="tid", how="left", maintain_order="left")
         rows = self._months.slice(a, b - a)
         index = rows["tid"]
@@ -478,13 +494,19 @@ class _Model:
 
     def state(self, peildatum: dt.date, *, reconstruct: bool) -> _State:
         key = (peildatum, reconstruct)
-        if key not in self._states:
-            self._states[key] = self._state(peildatum, reconstruct)
-        return self._states[key]
+        with self._lock:
+            got = self._states.get(key)
+            if got is None:
+                got = self._state(peildatum, reconstruct)
+                # A reconstructed state serves one backtest row, which is kept (`backtest_row`);
+                # the state itself is not: at national scale one holds hundreds of megabytes.
+                if not reconstruct:
+                    self._states[key] = got
+            return got
 
     def _state(self, peildatum: dt.date, reconstruct: bool) -> _State:
         p = maanden.mi(peildatum)
-        d = self.d.filter(pl.col("ingediend_op") <= peildatum)
+        d = self.known_by(peildatum)
         completion, shares, eventual, cc = _pooled(d, peildatum, self.max_lag)
 
         known = self.t.filter(pl.col("known_on") <= peildatum)
@@ -547,7 +569,7 @@ class _Model:
             known.select("tid", "r_start"), on="tid", how="left"
         )
         past = past.with_columns(cost=pl.col("cost0") * pl.col("full") / (pl.col("level_start") * pl.col("r_start"))).select(
-            "tid", "aanbieder", "naam", "groep", "mi", "cost0", "cost"
+            "tid", "aanbieder", "mi", "cost0", "cost"
         )
 
         # Utilisation per aanbieder: what complete months cost / what they priced.
@@ -604,24 +626,24 @@ class _Model:
         expected = (
             st.past.filter(pl.col("mi").is_between(lo, hi))
             .group_by("aanbieder", "mi")
-            .agg(priced=pl.col("cost").sum(), naam=pl.col("naam").first())
+            .agg(priced=pl.col("cost").sum())
             .join(utilisation, on="aanbieder", how="left")
             .with_columns(expected=pl.col("priced") * pl.col("u").fill_null(st.pooled_utilisation))
         )
         declared = (
             st.d.filter(pl.col("mi").is_between(lo, hi))
             .group_by("aanbieder", "mi")
-            .agg(declared=pl.col("bedrag").sum(), naam_d=pl.col("naam").first())
+            .agg(declared=pl.col("bedrag").sum())
         )
         per_month = (
             expected.join(declared, on=["aanbieder", "mi"], how="full", coalesce=True)
             .with_columns(
                 expected=pl.col("expected").fill_null(0.0),
                 declared=pl.col("declared").fill_null(0.0),
-                naam=pl.coalesce("naam", "naam_d"),
                 age=(pl.lit(p, dtype=pl.Int32) - pl.col("mi")),
             )
-            .drop("naam_d", "priced", "u")
+            .drop("priced", "u")
+            .join(self.names, on="aanbieder", how="left")
         )
         per_month = vertraging.share_of(st.shares, per_month, self.max_lag)
         checked = vertraging.late(per_month.filter(pl.col("mi") >= p - vertraging.LATE_WINDOW + 1))
@@ -793,6 +815,16 @@ class _Model:
     # -- backtest ----------------------------------------------------------------------------------
 
     def backtest_row(self, year: int, checkpoint: dt.date, cutoff: dt.date) -> dict[str, Any]:
+        """The forecast of `year` made again at `checkpoint` with what was known then, against the
+        outcome as known at `cutoff`; kept, so the forecasts of several years and the backtest on
+        one model make each row once."""
+        key = (year, checkpoint, cutoff)
+        with self._lock:
+            if key not in self._rows:
+                self._rows[key] = self._backtest_row(year, checkpoint, cutoff)
+            return dict(self._rows[key])
+
+    def _backtest_row(self, year: int, checkpoint: dt.date, cutoff: dt.date) -> dict[str, Any]:
         pt = self.point(year, checkpoint, reconstruct=True)
         actual = sum(self.in_by(year, cutoff))
         realised = pt.months["realised"].to_list()
@@ -962,12 +994,29 @@ def late_aanbieders(
     """Aanbieders that declared clearly less than their toewijzingen and own usual lag imply over
     the last LATE_WINDOW months of care up to the peildatum (vertraging.SIGNAL_SCHEMA, plus
     `tekst`: one Dutch line per aanbieder). Empty when none, or with too little history."""
-    model = _Model(toewijzingen, declaraties, MAX_LAG, tarieven, tarief_historie)
+    return late_on(_Model(toewijzingen, declaraties, MAX_LAG, tarieven, tarief_historie), peildatum)
+
+
+def late_on(model: _Model, peildatum: dt.date) -> pl.DataFrame:
+    """`late_aanbieders` on a prepared model (`model_of`)."""
     try:
         late = model.point(peildatum.year, peildatum, reconstruct=False).late
     except InsufficientHistory:
         late = pl.DataFrame(schema=vertraging.SIGNAL_SCHEMA)
     return with_text(late)
+
+
+def model_of(inputs: Inputs, *, max_lag: int = MAX_LAG) -> _Model:
+    """A prepared model of `load`'s inputs, for `forecast_on`, `backtest_on` and `late_on`: one
+    model for several of them makes each state and backtest row once."""
+    return _Model(inputs.toewijzingen, inputs.declaraties, max_lag, inputs.tarieven, inputs.tarief_historie)
+
+
+def forecast_on(model: _Model, jaar: int, peildatum: dt.date) -> Forecast:
+    """`forecast` on a prepared model (`model_of`)."""
+    if peildatum < dt.date(jaar, 1, 1):
+        raise ValueError(f"peildatum {peildatum.isoformat()} ligt vóór het begin van {jaar}")
+    return _forecast(model, jaar, peildatum)
 
 
 def as_known_at(toewijzingen: pl.DataFrame, declaraties: pl.DataFrame, peildatum: dt.date) -> Inputs:
@@ -1003,6 +1052,15 @@ MIN_STEP = 0.02
 
 
 def tarief_check(model: _Model, peildatum: dt.date) -> TariefCheck:
+    """Whether the tarief column can be taken as the tarief at the start of each toewijzing (see
+    `_tarief_check`); made once per model and peildatum (every forecast and the backtest ask)."""
+    with model._lock:
+        if peildatum not in model._checks:
+            model._checks[peildatum] = _tarief_check(model, peildatum)
+        return model._checks[peildatum]
+
+
+def _tarief_check(model: _Model, peildatum: dt.date) -> TariefCheck:
     """Whether the tarief column can be taken as the tarief at the start of each toewijzing.
 
     Takes the largest month-on-month step in the price level over the level window (declared or
@@ -1028,7 +1086,8 @@ def tarief_check(model: _Model, peildatum: dt.date) -> TariefCheck:
     starters = st.known.filter(begin.is_between(step_mi - 12, step_mi + 6)).select(
         "tid", "groep", mi=begin + 1, before=(begin + 1 < step_mi) & running, after=begin >= step_mi
     ).filter(pl.col("before") | pl.col("after"))
-    declared = st.d.group_by("tid", "mi").agg(declared=pl.col("bedrag").sum())
+    # Only the starters' lines: the rest of millions of lines would be joined away below.
+    declared = st.d.filter(pl.col("tid").is_in(starters["tid"].implode())).group_by("tid", "mi").agg(declared=pl.col("bedrag").sum())
     rows = starters.join(st.past.select("tid", "mi", "cost0"), on=["tid", "mi"]).join(declared, on=["tid", "mi"])
     per = rows.filter(pl.col("cost0") > 0).group_by("groep", "before").agg(
         ratio=pl.col("declared").sum() / pl.col("cost0").sum(), n=pl.len(), weight=pl.col("cost0").sum()
@@ -1077,7 +1136,12 @@ def backtest(
     with too few), in_range, and tarief_trusted (`tarief_check` on the data: False when the
     export seems to overwrite tarieven, so that the backtest knew later tariff rises too early).
     """
-    model = _Model(toewijzingen, declaraties, max_lag, tarieven, tarief_historie)
+    return backtest_on(_Model(toewijzingen, declaraties, max_lag, tarieven, tarief_historie), years, checkpoints, peildatum=peildatum)
+
+
+def backtest_on(model: _Model, years: Iterable[int] | None = None, checkpoints: Sequence[int] = (3, 6, 9), *, peildatum: dt.date | None = None) -> pl.DataFrame:
+    """`backtest` on a prepared model (`model_of`), sharing its states and rows with forecasts made on it."""
+    max_lag = model.max_lag
     rows: list[dict[str, Any]] = []
     if model.d.is_empty():
         return _with_ranges(pl.DataFrame(rows, schema=_BACKTEST_SCHEMA, orient="row"), None)
@@ -1363,26 +1427,15 @@ def jaareinde(ctx: DerivedContext) -> pl.DataFrame:
     years = ctx.where.get("jaar")
     if "jaar" not in ctx.by and years is not None and len(years) > 1:
         raise InvalidQuery("Een prognose geldt voor één jaar: kies één jaar of splits naar jaar.")
+    from metrics.jeugd import selectie  # the results per selection, shared with the page's analyses
+
     wijken = ctx.where.get("wijk") or (sorted(ctx.wijken) if ctx.wijken is not None else None)
-    inputs = _fetch(
-        ctx.sql,
-        ctx.peildatum,
-        productcategorie=ctx.where.get("productcategorie"),
-        aanbieder_agb=ctx.where.get("aanbieder"),
-        wijk_code=wijken,
-        tables=ctx.engine.info.tables,
-    )
-    model = _Model(inputs.toewijzingen, inputs.declaraties, MAX_LAG, inputs.tarieven, inputs.tarief_historie)
+    sel = selectie.Selectie.of(ctx.where.get("productcategorie"), ctx.where.get("aanbieder"), wijken)
     if years is None:
-        years = tuple(model.years()) if "jaar" in ctx.by else (ctx.peildatum.year,)
+        years = selectie.years(ctx.engine, sel) if "jaar" in ctx.by else (ctx.peildatum.year,)
     rows = []
     for year in years:
-        fc = None
-        if year <= ctx.peildatum.year:
-            try:
-                fc = _forecast(model, year, ctx.peildatum)
-            except InsufficientHistory:
-                pass
+        fc = selectie.forecast(ctx.engine, sel, year) if year <= ctx.peildatum.year else None
         rows.append({"jaar": year, "waarde": fc and fc.total, "laag": fc and fc.low, "hoog": fc and fc.high})
     frame = pl.DataFrame(rows, schema={"jaar": pl.Int64, "waarde": pl.Float64, "laag": pl.Float64, "hoog": pl.Float64})
     return frame if "jaar" in ctx.by else frame.drop("jaar")

@@ -1,0 +1,1 @@
+"""Benchmarks: `python -m benchmarks --scale 1 10 30` (see benchmarks/__main__.py)."""
