@@ -213,8 +213,11 @@ def build(
     db: Path,
     *,
     progress=say,
+    derive: bool = True,
 ) -> dict:
-    """Validate and build; raise InputError (and write nothing) when any input is invalid."""
+    """Validate and build; raise InputError (and write nothing) when any input is invalid.
+    `derive=False` leaves out the derived tables (DERIVED): the app then computes what they hold
+    when asked, so only a tool that reads the loaded tables themselves should want that."""
     started = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
     t0 = time.perf_counter()
     db.parent.mkdir(parents=True, exist_ok=True)
@@ -258,7 +261,8 @@ def build(
             raise InputError(problems)
         write(Loaded("instellingen", settings_mod.tables(resolved), (), 0.0))
         t1, c1 = time.perf_counter(), _cpu()
-        _derive(con, peildatum, written, write, progress)
+        if derive:
+            _derive(con, peildatum, written, write, progress)
         derived = {"seconds": time.perf_counter() - t1, "cpu": _cpu() - c1}
         _stage("tables-written")
         _write_meta(con, inputs, loaded, resolved, started, build_id, demo, peildatum)
@@ -304,6 +308,7 @@ DERIVED = ("metrics.jeugd.selectie:tables",)
 def _derive(con, peildatum: dt.date, written: set[str], write: Sink, progress) -> None:
     # The tables are written: what DuckDB still holds in memory now only crowds out the derivation.
     con.execute(f"SET memory_limit = '{DERIVE_MEMORY}'")
+    progress("Afgeleide tabellen maken (onder meer de jeugdprognose van de gemeente)...")
     for ref in DERIVED:
         module, name = ref.split(":")
         fn = getattr(importlib.import_module(module), name)

@@ -256,21 +256,23 @@ def rebuild(staged: Staged, db: Path, on_line: Callable[[str], None] | None = No
         lock.unlink(missing_ok=True)
 
 
+READ_AND_WRITE = 0.6  # the share of the progress bar for reading sources and writing their tables
+
+
 def progress(line: str, sources: int, state: dict) -> float | None:
-    """A fraction done from one build progress line (reading sources, then writing tables), or None."""
-    if line.startswith("Schrijven naar het warehouse"):
-        state["writing"] = True
-        return 0.5
+    """A fraction done from one build progress line, or None. The build reads each source and writes
+    its tables (to 60%), then derives tables such as the jeugd forecast (to 95%, its one long step)."""
     if line.startswith("Klaar in"):
         return 1.0
-    m = re.match(r"^  (\S+)\s+[\d.]+ rijen", line)
-    if not m:
+    if line.startswith("Afgeleide tabellen maken"):
+        state["deriving"] = True
+        return READ_AND_WRITE
+    if state.get("deriving"):
+        return 0.95 if line.startswith("  prognose vooraf") else None
+    if not re.match(r"^  (\S+)\s+[\d.]+ rijen|^    -> (\S+)\s+[\d.]+ rijen", line):
         return None
-    if state.get("writing"):
-        state["tables"] = state.get("tables", 0) + 1
-        return min(0.5 + 0.45 * state["tables"] / max(state.get("expected_tables", 1), 1), 0.95)
-    state["read"] = state.get("read", 0) + 1
-    return min(0.5 * state["read"] / max(sources, 1), 0.5)
+    state["steps"] = state.get("steps", 0) + 1
+    return min(READ_AND_WRITE * state["steps"] / max(sources + state.get("expected_tables", 0), 1), READ_AND_WRITE)
 
 
 def expected_tables(staged: Staged) -> int:

@@ -164,7 +164,8 @@ def build(inputs_toml: Path, db: Path) -> Path:
     from data_sources import inputs
     from data_sources.build import build as build_warehouse
 
-    build_warehouse(inputs.load(inputs_toml), db, progress=lambda message: None)
+    # Only the loaded tables are read (prognose.load): the forecast the build stores is not needed.
+    build_warehouse(inputs.load(inputs_toml), db, progress=lambda message: None, derive=False)
     return db
 
 

@@ -98,6 +98,9 @@ VALIDATE = os.environ.get("DATAKOMPAS_VALIDATE_CHARTS") == "1"
 def show(chart: alt.TopLevelMixin, name: str, *, key: str | None = None) -> None:
     """Draw the chart full width, with a 'Download als PNG' button under it."""
     _plain_data(chart)
+    if chart.description is alt.Undefined:
+        # Vega puts the description in the chart's aria-label: its text alternative for a screen reader.
+        chart.description = f"Grafiek: {name}"
     if not VALIDATE:
         # On this chart object only, and past Altair's own attribute handling (its parameters).
         object.__setattr__(chart, "to_dict", functools.partial(type(chart).to_dict, chart, validate=False))

@@ -58,6 +58,7 @@ def pdf(profiel: Profiel, *, rol: str, charts: tuple[tuple[str, bytes | None], .
     doc = _Rapport(footer)
     doc.set_title(_safe(f"Wijkrapport {p.wijk_naam} {p.jaar}"))
     doc.set_author("Datakompas")
+    doc.set_lang("nl-NL")  # a screen reader reads the report in Dutch
     doc.add_page()
     w = doc.epw
 
@@ -122,7 +123,7 @@ def pdf(profiel: Profiel, *, rol: str, charts: tuple[tuple[str, bytes | None], .
         doc.set_font("helvetica", "B", 9)
         doc.multi_cell(half, 4.2, _safe(title), new_x="LEFT", new_y="NEXT")
         if png:
-            doc.image(io.BytesIO(png), x=x, y=doc.get_y() + 1, w=half, h=CHART_MM, keep_aspect_ratio=True)
+            doc.image(io.BytesIO(png), x=x, y=doc.get_y() + 1, w=half, h=CHART_MM, keep_aspect_ratio=True, alt_text=_safe(f"Grafiek: {title}"))
         else:
             doc.set_font("helvetica", size=8)
             doc.multi_cell(half, 4, "Geen gegevens voor deze grafiek.", new_x="LEFT", new_y="NEXT")

@@ -161,6 +161,8 @@ CLIENT_SECRET = "e2e-client-secret-7d2e4a"
 USERS = {
     "wijkmanager@zwolle.test": {"email": "wijkmanager@zwolle.test", "name": "Wendy Wijkmanager"},
     "gast@zwolle.test": {"email": "gast@zwolle.test", "name": "Gerrit Gast"},
+    "sociaal_domein@zwolle.test": {"email": "sociaal_domein@zwolle.test", "name": "Sanne Sociaal"},
+    "ruimte@zwolle.test": {"email": "ruimte@zwolle.test", "name": "Ruben Ruimte"},
 }
 
 @pytest.fixture(scope="session")
