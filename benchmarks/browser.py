@@ -13,13 +13,8 @@ sessions until more than 100 page views have been served, to see whether it stay
 
 from __future__ import annotations
 
-import contextlib
-import os
-import socket
-import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -28,56 +23,12 @@ sys.path.insert(0, str(ROOT))
 VIEWS_TARGET = 100
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-            return r.read().decode() == "ok"
-    except OSError:
-        return False
-
-
-@contextlib.contextmanager
-def server(db: Path, log: Path):
-    """`streamlit run Home.py` on a free port; yields (url, pid)."""
-    port = _free_port()
-    env = {**os.environ, "DATAKOMPAS_DB": str(db), "STREAMLIT_SERVER_HEADLESS": "true"}
-    env.pop("DATAKOMPAS_ROLES", None)  # local mode
-    with open(log, "wb") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "Home.py", "--server.port", str(port), "--server.address", "127.0.0.1"],
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 120
-        while not _healthy(url):
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"streamlit werd niet gezond op poort {port}:\n{log.read_text(errors='replace')[-3000:]}")
-            time.sleep(0.3)
-        yield url, proc.pid
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-
-
 def measure(db: Path, workdir: Path, pages: list[str], log=print) -> dict:
     from tests.e2e import load
+    from tests.e2e.conftest import serve
 
     out: dict = {"pages": {}, "memory": {}}
-    with server(db, workdir / "server.log") as (url, pid):
+    with serve(db, workdir / "server.log") as (url, pid):  # local mode, as tests/e2e serves the app
         time.sleep(2.0)
         out["memory"]["idle_mb"] = load.rss_mb(pid)
         for visit in ("cold", "warm"):
