@@ -61,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="watchdog.py", description=__doc__.split("\n\n")[0])
     ap.add_argument("--url", default="http://127.0.0.1:8501")
     ap.add_argument("--interval", type=float, default=10.0, help="seconden tussen twee controles")
-    ap.add_argument("--timeout", type=float, default=5.0, help="hoe lang een antwoord mag duren")
+    ap.add_argument("--timeout", type=float, default=10.0, help="hoe lang een antwoord mag duren (onder zware belasting tot 8 s gemeten)")
     ap.add_argument("--max-misses", type=int, default=3, help="zonder systemd: herstart na zoveel gemiste controles op rij")
     ap.add_argument("--start-timeout", type=float, default=120.0, help="hoe lang het starten mag duren")
     ap.add_argument("command", nargs=argparse.REMAINDER)

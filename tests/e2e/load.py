@@ -188,7 +188,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--pages", default=None, help="komma-gescheiden url-paden (leeg = Kompas); standaard elke pagina die de server toont")
     ap.add_argument("--pid", type=int, default=None, help="pid van de server, voor het geheugengebruik")
-    ap.add_argument("--health-limit", type=float, default=5.0, help="langste toegestane antwoordtijd van /_stcore/health (s)")
+    ap.add_argument("--health-limit", type=float, default=10.0, help="langste toegestane antwoordtijd van /_stcore/health (s); waarom 10: tests/e2e/test_load.py")
     ap.add_argument("--json", type=Path, default=None)
     args = ap.parse_args(argv)
     if args.pages is None:
