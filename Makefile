@@ -46,10 +46,10 @@ dev: $(RUN_STAMP) $(DB)
 	DATAKOMPAS_DB=$(DB) $(VENV)/bin/streamlit run Home.py --server.fileWatcherType auto --server.folderWatchBlacklist .venv
 
 # Two test workers (pytest-xdist): the suite fits CI's 15 minutes on a 2-core machine only in
-# parallel; an idle worker takes tests queued for the other (worksteal). More cores: WORKERS=4.
+# parallel. More cores: make test WORKERS=4.
 WORKERS ?= 2
 test: $(DEV_STAMP)
-	$(PY) -m pytest -n $(WORKERS) --dist worksteal
+	$(PY) -m pytest -n $(WORKERS)
 
 demo: $(RUN_STAMP)
 	$(PY) -m data_sources demo --out data/demo

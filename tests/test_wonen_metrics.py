@@ -97,10 +97,15 @@ def own(demo_inputs, tmp_path_factory):
     settings = tmp_path_factory.mktemp("eigen") / "eigen.toml"
     settings.write_text(OWN_SETTINGS, encoding="utf-8")
     text = demo_inputs.read_text(encoding="utf-8").replace("demo = true", f'demo = true\ninstellingen = "{settings}"')
+    # Beside the demo's inputs.toml, for its relative file paths; removed again, because the demo
+    # folder is shared (tests/test_demo.py checks that it holds exactly what the demo writes).
     toml = demo_inputs.parent / "inputs_eigen.toml"
     toml.write_text(text, encoding="utf-8")
     db = tmp_path_factory.mktemp("eigen-db") / "w.duckdb"
-    build(inputs.load(toml), db, progress=lambda m: None)
+    try:
+        build(inputs.load(toml), db, progress=lambda m: None)
+    finally:
+        toml.unlink()
     return metrics.Engine(metrics.open_warehouse(db))
 
 
