@@ -84,6 +84,12 @@ def _politie(paths: list[Path], value: str):
 
 
 def kompas(files: Files) -> dict:
+    """The Kompas home: the gemeente per wijk, a headline per use case with its yearly trend (jeugd
+    year-end estimate, nieuwbouw, misdrijven) and the checks behind its signals (budget, doorlooptijd
+    norm, wijken far above the gemeente, plancapaciteit, aanbieders that declare less than usual)."""
+    import numpy as np
+    import pandas as pd
+
     pop = _population(files)
     year = int(pop["jaar"].max())
     now, before = pop[pop["jaar"] == year], pop[pop["jaar"] == year - 1]
@@ -94,20 +100,48 @@ def kompas(files: Files) -> dict:
     last = crimes[(crimes["regio"] == ZWOLLE) & (crimes["soort"] == "0.0.0") & (crimes["jaar"] < files.peildatum.year)]
     crime_year = int(last["jaar"].max())
     per_1000 = last[last["jaar"] == crime_year]["waarde"].sum() / pop[pop["jaar"] == crime_year]["inwoners"].sum() * 1000
-    return {
+    out: dict = {
         "inwoners": float(now["inwoners"].sum()),
         "woningen": float(now["woningen"].sum()),
         "jong": float(now["jong"].sum()),
         "misdrijven_per_1000": float(per_1000),
         "wijken": len(per_wijk),
+        "misdrijven_trend": int(last.groupby("jaar")["waarde"].sum().shape[0]),
     }
+    wijken = crimes[(crimes["jaar"] == crime_year) & (crimes["soort"] == "0.0.0") & crimes["regio"].str.startswith("WK0193")].set_index("regio")["waarde"]
+    index = wijken / pop[pop["jaar"] == crime_year].groupby("wijk")["inwoners"].sum() * 1000 / per_1000 * 100
+    out["wijken_boven_200"] = int((index > 200).sum())
+
+    t, d = _jeugd(files)
+    peil, month = pd.Timestamp(files.peildatum), files.peildatum.month - 1
+    d = d[d["ingediend_op"] <= peil]
+    per_year = d.groupby(d["maand"].dt.year)["bedrag"].sum()
+    ytd = d[(d["maand"].dt.year == peil.year) & (d["maand"].dt.month <= month)]["bedrag"].sum()
+    out["jeugd_trend"] = int(per_year.shape[0])
+    out["prognose_doortrekking"] = float(ytd / month * 12)
+    out["begroting_benut"] = out["prognose_doortrekking"] / _begroting(files, peil.year)
+    started = t[t["begindatum"].dt.year == peil.year].dropna(subset=["aanvraagdatum"])
+    days = np.busday_count(started["aanvraagdatum"].values.astype("datetime64[D]"), started["begindatum"].values.astype("datetime64[D]"))
+    out["doorlooptijd"] = float(days.mean()) if len(days) else None
+    # Late aanbieders, as a quick app would check: the last three months declared per aanbieder
+    # against the same months a year before, as declared a year ago.
+    ago = (peil.year - d["maand"].dt.year) * 12 + peil.month - d["maand"].dt.month  # months before the peildatum's
+    recent = d[ago.between(1, 3)].groupby("aanbieder_naam")["bedrag"].sum()
+    then = d[ago.between(13, 15) & (d["ingediend_op"] <= peil - pd.DateOffset(years=1))].groupby("aanbieder_naam")["bedrag"].sum()
+    ratio = recent / then
+    out["laat"] = int((ratio < 0.5).sum())
+
+    ruimte_out = ruimte(files)
+    out["nieuwbouw_trend"] = ruimte_out.get("voorraad_jaren")
+    out["plancapaciteit"] = ruimte_out.get("plancapaciteit")
+    return out
 
 
-def jeugd(files: Files) -> dict:
-    import numpy as np
+def _jeugd(files: Files):
+    """Toewijzingen and the declarations that are not rejected, with their toewijzing's client,
+    buurt, productcategorie, aanbieder and verwijzer."""
     import pandas as pd
 
-    peil = pd.Timestamp(files.peildatum)
     t = pd.read_csv(files("jeugd_toewijzingen")[0], dtype={"buurt_code": str, "productcategorie": str, "aanbieder_agb": str, "verwijzer": str},
                     parse_dates=["aanvraagdatum", "begindatum", "einddatum"])  # fmt: skip
     d = pd.concat([pd.read_csv(f, parse_dates=["ingediend_op"]) for f in files("jeugd_declaraties")], ignore_index=True)
@@ -115,14 +149,29 @@ def jeugd(files: Files) -> dict:
     d = d[d["status"] != "afgekeurd"]
     d = d.merge(t[["toewijzing_id", "client_id", "buurt_code", "productcategorie", "aanbieder_naam", "verwijzer"]], on="toewijzing_id", how="left")
     d["wijk"] = "WK" + d["buurt_code"].str[2:8]
+    return t, d
+
+
+def _begroting(files: Files, year: int) -> float:
+    import pandas as pd
+
+    begroting = pd.read_csv(files("jeugd_begroting")[0])
+    return float(begroting.loc[begroting["jaar"] == year, "actuele_begroting"].sum())
+
+
+def jeugd(files: Files) -> dict:
+    import numpy as np
+    import pandas as pd
+
+    peil = pd.Timestamp(files.peildatum)
+    t, d = _jeugd(files)
     year, month = peil.year, peil.month - 1
     ytd = d[(d["maand"].dt.year == year) & (d["maand"].dt.month <= month) & (d["ingediend_op"] <= peil)]
     last_peil = peil - pd.DateOffset(years=1)
     last = d[(d["maand"].dt.year == year - 1) & (d["maand"].dt.month <= month) & (d["ingediend_op"] <= last_peil)]
     out: dict = {"lasten": ytd["bedrag"].sum(), "zelfde_moment": last["bedrag"].sum()}
     out["prognose_doortrekking"] = out["lasten"] / month * 12
-    begroting = pd.read_csv(files("jeugd_begroting")[0])
-    out["begroting"] = begroting.loc[begroting["jaar"] == year, "actuele_begroting"].sum()
+    out["begroting"] = _begroting(files, year)
     for by in ("productcategorie", "aanbieder_naam", "verwijzer", "wijk"):
         now = ytd.groupby(by)["bedrag"].sum()
         table = pd.DataFrame({"lasten": now, "vorig_jaar": last.groupby(by)["bedrag"].sum()})
