@@ -69,7 +69,10 @@ def _population(files: Files):
                 }
             )
         )
-    return pd.concat(frames).merge(_regions(files), on="buurt_naam", how="left")
+    # Residents the portal cannot place in a buurt (the row "Onbekend") are left out, as the
+    # warehouse does (data_sources/WAREHOUSE.md), so both count the same people.
+    people = pd.concat(frames)
+    return people[people["buurt_naam"].str.strip() != "Onbekend"].merge(_regions(files), on="buurt_naam", how="left")
 
 
 def _politie(paths: list[Path], value: str):
