@@ -126,8 +126,38 @@ def render(text: str) -> str:
         return refs[0]
     if e.func == "dagen":
         return f"date_diff('day', {refs[0]}, {refs[1]})"
-    # werkdagen: Monday-Friday strictly after the first date up to and including the second.
-    return f"len(list_filter(generate_series({refs[0]} + INTERVAL 1 DAY, {refs[1]}, INTERVAL 1 DAY), lambda d: isodow(d) <= 5))"
+    # werkdagen: Monday-Friday strictly after the first date up to and including the second, 0 when
+    # the second is not later; NULL when either is. Counted, not listed day by day: a list of every
+    # day per row cost a third of a second per query over the meldingen.
+    a, b = refs
+    return f"(CASE WHEN {b} > {a} THEN {_weekdays_until(b)} - {_weekdays_until(a)} WHEN {b} <= {a} THEN 0 END)"
+
+
+def _weekdays_until(date: str) -> str:
+    """SQL: the number of Mondays to Fridays from 1 January of the year 1 (a Monday) up to and
+    including `date`: 5 per whole week, plus the weekdays of the last, partial week."""
+    days = f"(date_diff('day', DATE '0001-01-01', {date}) + 1)"
+    return f"(5 * ({days} // 7) + least({days} % 7, 5))"
+
+
+def period_bounds(where: dict[str, tuple], peildatum: dt.date | None = None) -> tuple[dt.date, dt.date] | None:
+    """[first day, first day after) of the months a filter on jaar (and maand or kwartaal) selects,
+    or None without a jaar filter. Without any time filter but with `peildatum`: its month (what a
+    span counts then). Written beside the exact conditions as a range on the stored date, which
+    DuckDB checks against each row group's minimum and maximum and so skips most of a table."""
+    years = where.get("jaar")
+    if not years:
+        if peildatum is None or where.keys() & {"maand", "kwartaal"}:
+            return None
+        years, months = (peildatum.year,), (peildatum.month,)
+    elif "maand" in where:
+        months = where["maand"]
+    elif "kwartaal" in where:
+        months = tuple(m for q in where["kwartaal"] for m in (3 * q - 2, 3 * q))
+    else:
+        months = (1, 12)
+    first, last = dt.date(min(years), min(months), 1), dt.date(max(years), max(months), 1)
+    return first, dt.date(last.year + last.month // 12, last.month % 12 + 1, 1)
 
 
 _OPS = {"=": "=", "!=": "IS DISTINCT FROM", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
@@ -213,20 +243,32 @@ def compile_aggregate(model: SemanticModel, agg: Aggregate, req: Request, gemeen
     labels = {d.dimension: d.label for d in model.dimensions if d.label}
 
     span_from = ""
+    filters = dict(req.where)
     if time is not None:
         if time.kind == "span":
+            peil = p.add("peildatum", peildatum)
+            end = f"coalesce({b.col(time.end)}, {peil})"
             span_from = (
                 f"\nCROSS JOIN unnest(generate_series(date_trunc('month', {b.col(time.start)}), "
-                f"date_trunc('month', coalesce({b.col(time.end)}, {p.add('peildatum', peildatum)})), INTERVAL 1 MONTH)) AS periode(maand)"
+                f"date_trunc('month', {end}), INTERVAL 1 MONTH)) AS periode(maand)"
             )
+            if bounds := period_bounds(filters, None if used & {"jaar", "kwartaal", "maand"} else peildatum):
+                # Only rows that overlap the months asked for are spread over their months (implied
+                # by the conditions on periode.maand; most rows of a long history end before them).
+                conds.append(f"{b.col(time.start)} < {p.add('tot', bounds[1])}")
+                conds.append(f"{end} >= {p.add('van', bounds[0])}")
             exprs |= {
                 "jaar": lambda: "year(periode.maand)",
                 "kwartaal": lambda: "quarter(periode.maand)",
                 "maand": lambda: "month(periode.maand)",
             }
             if not used & {"jaar", "kwartaal", "maand"}:
-                conds.append(f"periode.maand = date_trunc('month', {p.add('peildatum', peildatum)})")
+                conds.append(f"periode.maand = date_trunc('month', {peil})")
         elif time.kind == "date":
+            if bounds := period_bounds(filters):
+                # Implied by the conditions on year() and month() below; as a range on the column
+                # itself it lets DuckDB skip the row groups outside it (zonemaps).
+                conds.append(f"{b.col(time.column)} >= {p.add('van', bounds[0])} AND {b.col(time.column)} < {p.add('tot', bounds[1])}")
             exprs |= {
                 "jaar": lambda c=time.column: f"year({b.col(c)})",
                 "kwartaal": lambda c=time.column: f"quarter({b.col(c)})",
