@@ -386,7 +386,15 @@ class Engine:
         # Every value the metric (or the persons behind a derived metric) ever had, gemeente-wide.
         e = ask.metric.expression
         source = registry.get(e.group) if e.kind == "derived" else ask.metric
-        found = self._compute(_Ask(source, (d,), (), Scope(role="databrigade"), False))
+        agg = source.expression
+        if isinstance(agg, Aggregate) and not agg.stock:
+            # Its rows counted: the same groups as the metric itself, without the distinct persons
+            # and the joins only its measure needs (seconds at scale 30, for a list of years).
+            rows = source.model_copy(update={"expression": agg.model_copy(update={"kind": "count", "column": None})})
+            compiled, _ = self._request(_Ask(rows, (d,), (), Scope(role="databrigade"), False))
+            found = _typed(self.run_sql(compiled.sql, compiled.params), (d,))
+        else:
+            found = self._compute(_Ask(source, (d,), (), Scope(role="databrigade"), False))
         cols = [d] + ([f"{d}_label"] if f"{d}_label" in found.columns else [])
         return found.filter(pl.col(d).is_not_null()).select(cols)
 
