@@ -93,6 +93,12 @@ def _slug(text: str) -> str:
 # session's charts wait for another's. Our charts come from this module's builders and do not
 # change from run to run; the test suite keeps the check on (tests/conftest.py sets this).
 VALIDATE = os.environ.get("DATAKOMPAS_VALIDATE_CHARTS") == "1"
+if not VALIDATE:
+    # Altair runs the same check each time it builds a part of a chart (every layer, encoding and
+    # property, with the data below it: a map's outlines several times over): most of the time
+    # of a rerun of /ruimte. Process-wide, like the check it replaces; charts are still checked
+    # wherever the test suite draws them.
+    alt.utils.schemapi.disable_debug_mode()
 
 
 def show(chart: alt.TopLevelMixin, name: str, *, key: str | None = None) -> None:
