@@ -73,6 +73,16 @@ def png(chart: alt.TopLevelMixin) -> bytes:
 _RENDER = "import json, sys, vl_convert; sys.stdout.buffer.write(vl_convert.vegalite_to_png(json.load(sys.stdin), scale=2))"
 
 
+def condition(channel: str, test: str, if_true, if_false):
+    """alt.condition(test, if_true, if_false) for the encoding `channel` ("color", "fillOpacity"),
+    as that channel's own Altair object: the same Vega-Lite. Given the plain dict alt.condition
+    returns, Altair looks for its class by hashing every schema it knows, on every call (25 ms
+    each, most of a rerun of /veiligheid)."""
+    spec = alt.condition(test, if_true, if_false)
+    name = channel[0].upper() + channel[1:]
+    return getattr(alt, f"{name}Value" if "value" in spec else name)(**spec)
+
+
 def _plain_data(chart) -> None:
     """Replace polars data anywhere in the chart by a pyarrow Table (see ui.frames: why)."""
     if isinstance(getattr(chart, "data", None), pl.DataFrame):
