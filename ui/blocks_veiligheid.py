@@ -236,7 +236,7 @@ def seizoen(r: Report, metric: str, *, title: str, wijken: tuple[str, ...] = (),
             tooltip=[alt.Tooltip("naam:N", title="Maand"), alt.Tooltip("tekst:N", title="Index"), alt.Tooltip("gemiddeld:N", title=f"Gemiddeld per maand, {years}")],
         )
     )
-    rule = alt.Chart(alt.Data(values=[{"y": 100}])).mark_rule(color=charts.MUTED, strokeDash=[4, 3]).encode(y="y:Q")
+    rule = alt.Chart(alt.Data(values=[{"y": 100}])).mark_rule(color=charts.MUTED, strokeDash=[4, 3]).encode(y=alt.Y("y:Q"))
     chart = alt.layer(bars, rule).properties(height=280, title=title)
     charts.show(chart, title, key=f"png-{r.key(title)}")
     st.caption(f"Gemiddelde per kalendermaand over {found['jaren'][0]} volledige jaren ({years}); 100 is een gemiddelde maand. Oranje: drukker dan gemiddeld.")

@@ -162,14 +162,14 @@ def waterfall(
     )
     bars = base.mark_bar(size=60).encode(
         y=alt.Y("begin:Q", title=axis_title, axis=alt.Axis(format=axis_format)),
-        y2="eind:Q",
+        y2=alt.Y2("eind:Q"),
         color=alt.Color("kleur:N", scale=None),
     )
     labels = base.mark_text(dy=-8, fontSize=12, color="#1F2933").encode(
         y=alt.Y("top:Q"),
-        text="tekst:N",
+        text=alt.Text("tekst:N"),
     ).transform_calculate(top="max(datum.begin, datum.eind)")
-    zero = alt.Chart(alt.Data(values=[{"y": 0}])).mark_rule(color=MUTED).encode(y="y:Q")
+    zero = alt.Chart(alt.Data(values=[{"y": 0}])).mark_rule(color=MUTED).encode(y=alt.Y("y:Q"))
     return alt.layer(bars, labels, zero).properties(height=height)
 
 
@@ -226,11 +226,11 @@ def lines(rows: list[dict], *, x: str, x_type: str, x_title: str | None, y_title
         layers.append(
             alt.Chart(alt.Data(values=band))
             .mark_area(opacity=0.18, color=PALETTE[1])
-            .encode(x=xenc, y=alt.Y("laag:Q"), y2="hoog:Q", tooltip=[alt.Tooltip("x_tekst:N", title=x_title or "Periode"), alt.Tooltip("marge:N", title="80%-marge")])
+            .encode(x=xenc, y=alt.Y("laag:Q"), y2=alt.Y2("hoog:Q"), tooltip=[alt.Tooltip("x_tekst:N", title=x_title or "Periode"), alt.Tooltip("marge:N", title="80%-marge")])
         )
     layers.append(alt.Chart(alt.Data(values=rows)).mark_line(point=True).encode(**enc))
     if rule:
-        layers.append(alt.Chart(alt.Data(values=[rule])).mark_rule(color=WARN, strokeDash=[4, 3]).encode(y="y:Q", tooltip=[alt.Tooltip("tekst:N", title="Norm")]))
+        layers.append(alt.Chart(alt.Data(values=[rule])).mark_rule(color=WARN, strokeDash=[4, 3]).encode(y=alt.Y("y:Q"), tooltip=[alt.Tooltip("tekst:N", title="Norm")]))
     return alt.layer(*layers).properties(height=height)
 
 
@@ -281,7 +281,7 @@ def parts(rows: list[dict], totals: list[dict], *, order: list[str], part_order:
     ticks = (
         alt.Chart(alt.Data(values=totals))
         .mark_tick(color="#1F2933", thickness=3, size=26)
-        .encode(x="x:Q", y=y, tooltip=[alt.Tooltip("groep:N", title="Groep"), alt.Tooltip("tekst:N", title="Totaal")])
+        .encode(x=alt.X("x:Q"), y=y, tooltip=[alt.Tooltip("groep:N", title="Groep"), alt.Tooltip("tekst:N", title="Totaal")])
     )
     return alt.layer(bars, ticks).properties(height=max(160, 48 * len(order)))
 
