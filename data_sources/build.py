@@ -300,9 +300,10 @@ def build(
 
 # Results the app would otherwise compute for every fresh server, made once per build from the
 # warehouse's own tables and stored beside them: work that does not depend on what a user chooses.
-# "module:function(cursor, peildatum, tables, progress) -> {table: frame}"; metrics.jeugd.selectie
-# makes the forecast of the gemeente as a whole (data_sources/WAREHOUSE.md, jeugd_prognose_vooraf).
-DERIVED = ("metrics.jeugd.selectie:tables",)
+# "module:function(cursor, peildatum, tables, progress) -> {table: frame}"; metrics.waarden lists
+# the values each protected metric has per open dimension (metriek_waarden), metrics.jeugd.selectie
+# makes the forecast of the gemeente as a whole (jeugd_prognose_vooraf; data_sources/WAREHOUSE.md).
+DERIVED = ("metrics.waarden:tables", "metrics.jeugd.selectie:tables")
 
 
 def _derive(con, peildatum: dt.date, written: set[str], write: Sink, progress) -> None:

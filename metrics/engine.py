@@ -25,7 +25,7 @@ from typing import Any
 
 import polars as pl
 
-from metrics import registry
+from metrics import registry, waarden
 from metrics.cache import CACHE, FrameCache
 from metrics.declarations import TIME_DIMENSIONS, Aggregate, Dimension, Metric
 from metrics.derived import DerivedContext, resolve
@@ -151,6 +151,18 @@ class Engine:
         key = ("labels", self.info.build_id, dimension)
         frame = self.cache.get_or_compute(key, lambda: self.run_sql(f"SELECT {lt.key} AS code, {lt.label} AS label FROM {lt.table}", {}))
         return dict(zip(frame["code"].to_list(), frame["label"].to_list()))
+
+    def values(self, metric: str | Metric, dimension: str, *, scope: Scope) -> dict[Any, str]:
+        """Code -> Dutch label of every value of `dimension` that `metric` has in the gemeente (the
+        values of the metric split by it, as anyone with access may list them): the choices of a
+        filter. Categories only, no figure; cached per build."""
+        ask = self._ask(metric, (dimension,), None, scope, False)
+        key = ("values", self.info.build_id, ask.metric.name, dimension)
+        frame = self.cache.get_or_compute(key, lambda: self._values(ask.metric, dimension))
+        codes = frame[dimension].cast(pl.Int64 if DIMENSIONS[dimension].type == "int" else pl.String).to_list()
+        names = frame[f"{dimension}_label"].to_list() if f"{dimension}_label" in frame.columns else [None] * len(codes)
+        mapping = self.labels(dimension)
+        return {c: n if n is not None else mapping.get(c, str(c)) for c, n in zip(codes, names)}
 
     def exact(self, metric: str, *, where: dict, scope: Scope) -> bool:
         """Does `scope` see the amounts of this selection of `metric` as they are? (A role without
@@ -383,10 +395,23 @@ class Engine:
                 sql += " WHERE list_has_any($jaren::INTEGER[], range(vanaf_jaar, coalesce(tot_jaar, 9999) + 1)::INTEGER[])"
                 return self.run_sql(sql, {"jaren": [int(y) for y in years]})
             return self.run_sql(sql, {})
-        # Every value the metric (or the persons behind a derived metric) ever had, gemeente-wide.
-        e = ask.metric.expression
-        source = registry.get(e.group) if e.kind == "derived" else ask.metric
-        found = self._compute(_Ask(source, (d,), (), Scope(role="databrigade"), False))
+        return self._values(ask.metric, d)
+
+    def _values(self, metric: Metric, d: str) -> pl.DataFrame:
+        """Every value of `d` the metric (or the persons behind a derived metric) ever had,
+        gemeente-wide, whoever asks: codes (never null), with `<d>_label` when the records carry
+        labels. Stored by the build (metrics.waarden), else found the same way here."""
+        e = metric.expression
+        source = registry.get(e.group) if e.kind == "derived" else metric
+        if waarden.TABLE in self.info.tables:
+            table = self.cache.get_or_compute(("waarden", self.info.build_id), lambda: self.run_sql(f"SELECT * FROM {waarden.TABLE}", {}))
+            if (found := waarden.stored(table, source, d)) is not None:
+                return found
+        compiled = waarden.values_sql(source, d, self.info.gemeente, self.info.peildatum)
+        if compiled is not None and set(compiled.tables) <= self.info.tables:
+            found = _typed(self.run_sql(compiled.sql, compiled.params), (d,))
+        else:
+            found = self._compute(_Ask(source, (d,), (), Scope(role="databrigade"), False))
         cols = [d] + ([f"{d}_label"] if f"{d}_label" in found.columns else [])
         return found.filter(pl.col(d).is_not_null()).select(cols)
 

@@ -104,6 +104,10 @@ class ScopedEngine:
     def labels(self, dimension: str) -> dict:
         return self.__engine.labels(dimension)
 
+    def values(self, metric, dimension: str) -> dict:
+        """Code -> label of every value of `dimension` that `metric` has (metrics.Engine.values)."""
+        return self.__engine.values(metric, dimension, scope=self.__scope)
+
     def explain(self, metric, by=(), where: dict | None = None) -> list[tuple[str, str, dict]]:
         """The queries behind a figure (lineage): metric name, SQL text, parameters."""
         return self.__engine.explain(metric, by, where, scope=self.__scope)

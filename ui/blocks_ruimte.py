@@ -69,9 +69,9 @@ def voorraad(r: Report, *, title: str) -> None:
     line = (
         alt.Chart(alt.Data(values=points))
         .mark_line(color="#1F2933", point=alt.OverlayMarkDef(color="#1F2933", size=40), strokeWidth=1.5)
-        .encode(x=x, y="y:Q", tooltip=[alt.Tooltip("x:O", title="Jaar"), alt.Tooltip("tekst:N", title="Saldo (groei van de voorraad)")])
+        .encode(x=x, y=alt.Y("y:Q"), tooltip=[alt.Tooltip("x:O", title="Jaar"), alt.Tooltip("tekst:N", title="Saldo (groei van de voorraad)")])
     )
-    zero = alt.Chart(alt.Data(values=[{"y": 0}])).mark_rule(color=charts.MUTED).encode(y="y:Q")
+    zero = alt.Chart(alt.Data(values=[{"y": 0}])).mark_rule(color=charts.MUTED).encode(y=alt.Y("y:Q"))
     chart = alt.layer(bars, zero, line).properties(height=400, title=title)
     table = Table(title)
     table.add(Column("Jaar", "text", [str(y) for y in years]))
@@ -136,7 +136,7 @@ def plancapaciteit(r: Report, jaar: int | None, *, title: str) -> None:
     labels = (
         alt.Chart(alt.Data(values=[{"groep": g, "x": v, "tekst": fmt.number(v, "aantal")} for g, v in totals.items()]))
         .mark_text(align="left", dx=4, fontSize=12, color="#1F2933")
-        .encode(x="x:Q", y=y, text="tekst:N")
+        .encode(x=alt.X("x:Q"), y=y, text=alt.Text("tekst:N"))
     )
     chart = alt.layer(stacked, labels).properties(height=60 * len(groups) + 40, title=title)
     table = Table(title)
@@ -185,7 +185,7 @@ def trechter(r: Report, where: dict, *, title: str) -> None:
         .mark_bar(height=30)
         .encode(x=x, y=y, color=alt.Color("status:N", scale=alt.Scale(domain=statuses, range=[STATUS_KLEUR[s] for s in statuses]), legend=None), tooltip=tooltip)
     )
-    labels = alt.Chart(alt.Data(values=rows)).mark_text(align="left", dx=4, fontSize=12, color="#1F2933").encode(x=x, y=y, text="tekst:N", tooltip=tooltip)
+    labels = alt.Chart(alt.Data(values=rows)).mark_text(align="left", dx=4, fontSize=12, color="#1F2933").encode(x=x, y=y, text=alt.Text("tekst:N"), tooltip=tooltip)
     chart = alt.layer(bars, labels).properties(height=52 * len(rows) + 50, title=title)
     table = Table(title)
     shown = [s for s in statuses if s in w or s in n]
@@ -226,7 +226,7 @@ def opleveringen_per_jaar(r: Report, where: dict, doel_per_jaar: float | None, *
     note = "Woningen in projecten die nog niet zijn opgeleverd (zacht, hard, in aanbouw), naar het jaar van de geplande oplevering."
     if doel_per_jaar:
         rule = {"y": doel_per_jaar, "tekst": f"Doel: {fmt.number(doel_per_jaar, 'aantal')} per jaar"}
-        layers.append(alt.Chart(alt.Data(values=[rule])).mark_rule(color=charts.WARN, strokeDash=[4, 3]).encode(y="y:Q", tooltip=[alt.Tooltip("tekst:N", title="Woningbouwdoel")]))
+        layers.append(alt.Chart(alt.Data(values=[rule])).mark_rule(color=charts.WARN, strokeDash=[4, 3]).encode(y=alt.Y("y:Q"), tooltip=[alt.Tooltip("tekst:N", title="Woningbouwdoel")]))
         note += f" Stippellijn: het woningbouwdoel per jaar ({fmt.number(doel_per_jaar, 'aantal')})."
     chart = alt.layer(*layers).properties(height=320, title=title)
     years = sorted({row["x"] for row in rows})

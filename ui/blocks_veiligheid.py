@@ -164,13 +164,14 @@ def _choropleth(collection: dict, frame, level: str, has_rate: bool, label: str)
         alt.Chart(alt.Data(values=features))
         .mark_geoshape(stroke="#5A6B7B", strokeWidth=0.6)
         .encode(
-            color=alt.condition(
+            color=charts.condition(
+                "color",
                 "datum.properties.waarde !== null",
                 alt.Color("properties.waarde:Q", title=title, scale=scale, legend=alt.Legend(orient="right", format=",.0f")),
                 alt.value("#D5DCE3"),
             ),
-            fillOpacity=alt.condition("datum.properties.onbetrouwbaar", alt.value(0.35), alt.value(1.0)),
-            strokeDash=alt.condition("datum.properties.onbetrouwbaar", alt.value([3, 2]), alt.value([1, 0])),
+            fillOpacity=charts.condition("fillOpacity", "datum.properties.onbetrouwbaar", alt.value(0.35), alt.value(1.0)),
+            strokeDash=charts.condition("strokeDash", "datum.properties.onbetrouwbaar", alt.value([3, 2]), alt.value([1, 0])),
             tooltip=tooltip,
         )
         .project(type="mercator")
@@ -231,11 +232,11 @@ def seizoen(r: Report, metric: str, *, title: str, wijken: tuple[str, ...] = (),
         .encode(
             x=alt.X("maand:N", title=None, sort=order, axis=alt.Axis(labelAngle=0, labelOverlap=False)),
             y=alt.Y("index:Q", title="Index (gemiddeld = 100)", axis=alt.Axis(format=",.0f")),
-            color=alt.condition("datum.index >= 100", alt.value(charts.PALETTE[1]), alt.value(charts.PALETTE[0])),
+            color=charts.condition("color", "datum.index >= 100", alt.value(charts.PALETTE[1]), alt.value(charts.PALETTE[0])),
             tooltip=[alt.Tooltip("naam:N", title="Maand"), alt.Tooltip("tekst:N", title="Index"), alt.Tooltip("gemiddeld:N", title=f"Gemiddeld per maand, {years}")],
         )
     )
-    rule = alt.Chart(alt.Data(values=[{"y": 100}])).mark_rule(color=charts.MUTED, strokeDash=[4, 3]).encode(y="y:Q")
+    rule = alt.Chart(alt.Data(values=[{"y": 100}])).mark_rule(color=charts.MUTED, strokeDash=[4, 3]).encode(y=alt.Y("y:Q"))
     chart = alt.layer(bars, rule).properties(height=280, title=title)
     charts.show(chart, title, key=f"png-{r.key(title)}")
     st.caption(f"Gemiddelde per kalendermaand over {found['jaren'][0]} volledige jaren ({years}); 100 is een gemiddelde maand. Oranje: drukker dan gemiddeld.")

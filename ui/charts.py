@@ -73,6 +73,16 @@ def png(chart: alt.TopLevelMixin) -> bytes:
 _RENDER = "import json, sys, vl_convert; sys.stdout.buffer.write(vl_convert.vegalite_to_png(json.load(sys.stdin), scale=2))"
 
 
+def condition(channel: str, test: str, if_true, if_false):
+    """alt.condition(test, if_true, if_false) for the encoding `channel` ("color", "fillOpacity"),
+    as that channel's own Altair object: the same Vega-Lite. Given the plain dict alt.condition
+    returns, Altair looks for its class by hashing every schema it knows, on every call (25 ms
+    each, most of a rerun of /veiligheid)."""
+    spec = alt.condition(test, if_true, if_false)
+    name = channel[0].upper() + channel[1:]
+    return getattr(alt, f"{name}Value" if "value" in spec else name)(**spec)
+
+
 def _plain_data(chart) -> None:
     """Replace polars data anywhere in the chart by a pyarrow Table (see ui.frames: why)."""
     if isinstance(getattr(chart, "data", None), pl.DataFrame):
@@ -93,6 +103,12 @@ def _slug(text: str) -> str:
 # session's charts wait for another's. Our charts come from this module's builders and do not
 # change from run to run; the test suite keeps the check on (tests/conftest.py sets this).
 VALIDATE = os.environ.get("DATAKOMPAS_VALIDATE_CHARTS") == "1"
+if not VALIDATE:
+    # Altair runs the same check each time it builds a part of a chart (every layer, encoding and
+    # property, with the data below it: a map's outlines several times over): most of the time
+    # of a rerun of /ruimte. Process-wide, like the check it replaces; charts are still checked
+    # wherever the test suite draws them.
+    alt.utils.schemapi.disable_debug_mode()
 
 
 def show(chart: alt.TopLevelMixin, name: str, *, key: str | None = None) -> None:
@@ -146,14 +162,14 @@ def waterfall(
     )
     bars = base.mark_bar(size=60).encode(
         y=alt.Y("begin:Q", title=axis_title, axis=alt.Axis(format=axis_format)),
-        y2="eind:Q",
+        y2=alt.Y2("eind:Q"),
         color=alt.Color("kleur:N", scale=None),
     )
     labels = base.mark_text(dy=-8, fontSize=12, color="#1F2933").encode(
         y=alt.Y("top:Q"),
-        text="tekst:N",
+        text=alt.Text("tekst:N"),
     ).transform_calculate(top="max(datum.begin, datum.eind)")
-    zero = alt.Chart(alt.Data(values=[{"y": 0}])).mark_rule(color=MUTED).encode(y="y:Q")
+    zero = alt.Chart(alt.Data(values=[{"y": 0}])).mark_rule(color=MUTED).encode(y=alt.Y("y:Q"))
     return alt.layer(bars, labels, zero).properties(height=height)
 
 
@@ -210,11 +226,11 @@ def lines(rows: list[dict], *, x: str, x_type: str, x_title: str | None, y_title
         layers.append(
             alt.Chart(alt.Data(values=band))
             .mark_area(opacity=0.18, color=PALETTE[1])
-            .encode(x=xenc, y=alt.Y("laag:Q"), y2="hoog:Q", tooltip=[alt.Tooltip("x_tekst:N", title=x_title or "Periode"), alt.Tooltip("marge:N", title="80%-marge")])
+            .encode(x=xenc, y=alt.Y("laag:Q"), y2=alt.Y2("hoog:Q"), tooltip=[alt.Tooltip("x_tekst:N", title=x_title or "Periode"), alt.Tooltip("marge:N", title="80%-marge")])
         )
     layers.append(alt.Chart(alt.Data(values=rows)).mark_line(point=True).encode(**enc))
     if rule:
-        layers.append(alt.Chart(alt.Data(values=[rule])).mark_rule(color=WARN, strokeDash=[4, 3]).encode(y="y:Q", tooltip=[alt.Tooltip("tekst:N", title="Norm")]))
+        layers.append(alt.Chart(alt.Data(values=[rule])).mark_rule(color=WARN, strokeDash=[4, 3]).encode(y=alt.Y("y:Q"), tooltip=[alt.Tooltip("tekst:N", title="Norm")]))
     return alt.layer(*layers).properties(height=height)
 
 
@@ -265,7 +281,7 @@ def parts(rows: list[dict], totals: list[dict], *, order: list[str], part_order:
     ticks = (
         alt.Chart(alt.Data(values=totals))
         .mark_tick(color="#1F2933", thickness=3, size=26)
-        .encode(x="x:Q", y=y, tooltip=[alt.Tooltip("groep:N", title="Groep"), alt.Tooltip("tekst:N", title="Totaal")])
+        .encode(x=alt.X("x:Q"), y=y, tooltip=[alt.Tooltip("groep:N", title="Groep"), alt.Tooltip("tekst:N", title="Totaal")])
     )
     return alt.layer(bars, ticks).properties(height=max(160, 48 * len(order)))
 

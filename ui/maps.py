@@ -26,14 +26,17 @@ def choropleth(collection: dict, frame: pl.DataFrame, level: str, *, value: str,
     tooltip = [alt.Tooltip("properties.naam:N", title=level.capitalize()), alt.Tooltip("properties.getoond:N", title=label)]
     # Two layers: every area in grey, then the areas with a figure in colour. (One layer with a
     # condition on the colour drops the areas without a figure: Vega-Lite filters null values of a
-    # quantitative field, so a selection of one wijk drew that wijk alone.)
-    base = alt.Chart(alt.Data(values=features)).mark_geoshape(stroke="white", strokeWidth=0.8, color="#D5DCE3").encode(tooltip=tooltip)
+    # quantitative field, so a selection of one wijk drew that wijk alone.) The outlines are the
+    # data of the whole chart, not of each layer: Altair copies a layer's data every time it
+    # builds the chart around it, a tenth of a second per map on every rerun.
+    base = alt.Chart().mark_geoshape(stroke="white", strokeWidth=0.8, color="#D5DCE3").encode(tooltip=tooltip)
     shaded = (
-        alt.Chart(alt.Data(values=[f for f in features if f["properties"]["waarde"] is not None]))
+        alt.Chart()
         .mark_geoshape(stroke="white", strokeWidth=0.8)
+        .transform_filter("datum.properties.waarde != null")
         .encode(
             color=alt.Color("properties.waarde:Q", title=legend, scale=alt.Scale(scheme="blues"), legend=alt.Legend(orient="right", format=",.0f")),
             tooltip=tooltip,
         )
     )
-    return alt.layer(base, shaded).project(type="mercator").properties(height=420)
+    return alt.layer(base, shaded, data=alt.Data(values=features)).project(type="mercator").properties(height=420)

@@ -178,10 +178,7 @@ def options(engine: ScopedEngine, f: Filter, main: str | None) -> dict:
     `options_from`, or the label table; wijken limited to the user's own for internal figures."""
     dim = DIMENSIONS[f.dimension]
     if f.options_from:
-        frame = engine.query(f.options_from, by=[f.dimension])
-        found = dict(zip(frame[f.dimension].to_list(), frame[f"{f.dimension}_label"].to_list()))
-        found.pop(None, None)
-        found = dict(sorted(found.items(), key=lambda kv: (str(kv[1] or kv[0])).casefold()))
+        found = dict(sorted(engine.values(f.options_from, f.dimension).items(), key=lambda kv: (str(kv[1] or kv[0])).casefold()))
         return {c: found[c] for c in own_first(engine, found, f.dimension)}
     if dim.members:
         return {m.code: m.label for m in dim.members}

@@ -233,25 +233,35 @@ def _base(keys: list[str], where: Mapping[str, tuple], wijken: frozenset[str] | 
     return f"FROM jeugd_declaraties d {joins} WHERE {' AND '.join(conds)}", params
 
 
-_BOTH_YEARS = "((year(d.maand) = $jaar AND d.ingediend_op <= $peil) OR (year(d.maand) = $jaar - 1 AND d.ingediend_op <= $peil_vorig))"
-_LAST_YEAR = "year(d.maand) = $jaar - 1 AND d.ingediend_op <= $peil_vorig"
+# Each period also as a range on d.maand itself: implied by the year() conditions, it lets DuckDB
+# skip the row groups of other years (zonemaps) instead of reading every declaration.
+_BOTH_YEARS = (
+    "d.maand >= make_date($jaar - 1, 1, 1) AND d.maand < make_date($jaar + 1, 1, 1) "
+    "AND ((year(d.maand) = $jaar AND d.ingediend_op <= $peil) OR (year(d.maand) = $jaar - 1 AND d.ingediend_op <= $peil_vorig))"
+)
+_LAST_YEAR = "d.maand >= make_date($jaar - 1, 1, 1) AND d.maand < make_date($jaar, 1, 1) AND year(d.maand) = $jaar - 1 AND d.ingediend_op <= $peil_vorig"
 
 
-def _sql(keys: list[str], where: Mapping[str, tuple], wijken: frozenset[str] | None) -> tuple[str, str, dict]:
-    """The two queries (products, persons) for one year and its predecessor, with their parameters."""
+def _sql(keys: list[str], where: Mapping[str, tuple], wijken: frozenset[str] | None) -> tuple[str, dict]:
+    """One query for one year and its predecessor, with its parameters: per group and period the
+    spending per product (rows with `personen` false) and the jeugdigen (rows with `personen`
+    true). One pass over the declarations and their toewijzingen for both (summed per jeugdige and
+    product first), where two queries read and joined them twice."""
     base, params = _base(keys, where, wijken, _BOTH_YEARS)
     select = "".join(f"{_COLUMNS[k]} AS {k}, " for k in keys)
-    group = "".join(f"{_COLUMNS[k]}, " for k in keys)
-    now = "year(d.maand) = $jaar"
-    products = (
-        f"SELECT {select}{now} AS nu, coalesce(t.productcode, t.productcategorie) || ' | ' || t.eenheid AS product, "
+    cols = "".join(f"{k}, " for k in keys)
+    sql = (
+        f"WITH r AS MATERIALIZED (SELECT {select}year(d.maand) = $jaar AS nu, "
+        "coalesce(t.productcode, t.productcategorie) || ' | ' || t.eenheid AS product, t.client_key, "
         "sum(d.bedrag)::DOUBLE AS lasten, "
         "sum(CASE WHEN t.tarief > 0 THEN d.bedrag END)::DOUBLE AS lasten_met_tarief, "
         "sum(CASE WHEN t.tarief > 0 THEN d.bedrag / t.tarief END)::DOUBLE AS eenheden "
-        f"{base} GROUP BY {group}{now}, product"
+        f"{base} GROUP BY ALL) "
+        f"SELECT {cols}nu, false AS personen, product, sum(lasten) AS lasten, sum(lasten_met_tarief) AS lasten_met_tarief, "
+        f"sum(eenheden) AS eenheden, NULL::BIGINT AS jeugdigen FROM r GROUP BY {cols}nu, product "
+        f"UNION ALL SELECT {cols}nu, true, NULL, NULL, NULL, NULL, count(DISTINCT client_key) FROM r GROUP BY {cols}nu"
     )
-    persons = f"SELECT {select}{now} AS nu, count(DISTINCT t.client_key) AS jeugdigen {base} GROUP BY {group}{now}"
-    return products, persons, params
+    return sql, params
 
 
 def _protected(ctx: DerivedContext, keys: list[str], year: int, products: pl.DataFrame) -> pl.DataFrame:
@@ -312,14 +322,14 @@ def ontleding(ctx: DerivedContext) -> pl.DataFrame:
         raise InvalidQuery("De ontleding vergelijkt één jaar met het jaar ervoor: kies één jaar of splits naar jaar.")
     frames = []
     for year in years:
-        products_sql, persons_sql, params = _sql(keys, ctx.where, ctx.wijken)
+        sql, params = _sql(keys, ctx.where, ctx.wijken)
         params |= {"jaar": int(year), "peil": ctx.peildatum, "peil_vorig": same_day_last_year(ctx.peildatum)}
-        products = ctx.sql(products_sql, params)
+        both = ctx.sql(sql, params)
+        products = both.filter(~pl.col("personen")).drop("personen", "jeugdigen")
         if ctx.protected:
             frame = _protected(ctx, keys, int(year), products)
         else:
-            persons = ctx.sql(persons_sql, params)
-            frame = decompose_frame(products, persons, keys)
+            frame = decompose_frame(products, both.filter(pl.col("personen")).select(*keys, "nu", "jeugdigen"), keys)
         frames.append(frame.with_columns(jaar=pl.lit(int(year), dtype=pl.Int64)))
     frame = pl.concat(frames, how="vertical_relaxed") if frames else pl.DataFrame()
     frame = frame.with_columns(waarde=pl.col("verschil"))
