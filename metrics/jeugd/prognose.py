@@ -389,9 +389,9 @@ def _explode(known: pl.DataFrame, lo: int, hi: int) -> pl.DataFrame:
     first = pl.max_horizontal(maanden.expr("begin"), pl.lit(lo, dtype=pl.Int32))
     last = pl.min_horizontal(pl.coalesce(maanden.expr("end"), pl.lit(hi, dtype=pl.Int32)), pl.lit(hi, dtype=pl.Int32))
     rows = known.filter(first <= last).with_columns(mi=pl.int_ranges(first, last + 1, dtype=pl.Int32), end_mi=maanden.expr("end")).explode("mi")
-    m_start = maanden.start_expr(pl.col("mi"))
-    run_from = pl.max_horizontal(pl.col("begin"), m_start)
-    run_to = pl.min_horizontal(pl.coalesce(pl.col("end"), m_start.dt.month_end()), m_start.dt.month_end())
+    m_end = maanden.end_expr(pl.col("mi"))
+    run_from = pl.max_horizontal(pl.col("begin"), maanden.start_expr(pl.col("mi")))
+    run_to = pl.min_horizontal(pl.coalesce(pl.col("end"), m_end), m_end)
     return rows.with_columns(days=((run_to - run_from).dt.total_days() + 1).cast(pl.Float64))
 
 
@@ -467,8 +467,7 @@ class _Model:
         index = rows["tid"]
         rows = rows.with_columns([full[c].gather(index) for c in columns]).filter(pl.col("per_day").is_not_null())
         unknown_end = pl.col("end").is_null() & (pl.col("mi") == p) & (pl.col("end_mi") == p)
-        m_start = maanden.start_expr(pl.col("mi"))
-        through = (m_start.dt.month_end() - pl.max_horizontal(pl.col("begin"), m_start)).dt.total_days() + 1
+        through = (maanden.end_expr(pl.col("mi")) - pl.max_horizontal(pl.col("begin"), maanden.start_expr(pl.col("mi")))).dt.total_days() + 1
         return rows.with_columns(days=pl.when(unknown_end).then(through.cast(pl.Float64)).otherwise(pl.col("days"))).with_columns(cost0=_cost()).drop(
             "end_mi", "begin", "end"
         )
