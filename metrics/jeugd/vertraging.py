@@ -42,28 +42,43 @@ MONTH_SHORT = 0.1
 LATE_WINDOW = 12  # months of care (up to the peildatum's) looked at for lateness
 
 
-def age_in(peildatum: dt.date) -> pl.Expr:
+def age_in(peildatum: dt.date, prefix: str = "") -> pl.Expr:
     """Age (months after the month of care) at which a line counts as in, seen from the peildatum's
-    day: its lag in months, one more if it came later in that month than the peildatum's day."""
-    late_in_month = (pl.col("sub_day") > maanden.day_limit(peildatum)).cast(pl.Int32)
-    return (pl.col("sub_mi") - pl.col("mi") + late_in_month).clip(lower_bound=0)
+    day: its lag in months, one more if it came later in that month than the peildatum's day.
+    prefix "first_": of the first line of its toewijzing-month."""
+    late_in_month = (pl.col(f"{prefix}sub_day") > maanden.day_limit(peildatum)).cast(pl.Int32)
+    return (pl.col(f"{prefix}sub_mi") - pl.col("mi") + late_in_month).clip(lower_bound=0)
 
 
-def shares(d: pl.DataFrame, peildatum: dt.date, max_lag: int, history: int) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+def summed(lines: pl.LazyFrame) -> pl.LazyFrame:
+    """Declaration lines (tid, aanbieder, mi, ingediend_op, sub_mi, sub_day, bedrag) summed to the
+    grain `shares` needs: per aanbieder, month of care, submission day and the submission day of
+    the first line of its toewijzing-month (first_sub_mi, first_sub_day; null without a known
+    toewijzing), with how many lines (n). Far fewer rows than lines: made once, the shares at
+    each peildatum are a slice of it."""
+    first = pl.col("ingediend_op").min().over("tid", "mi")
+    first = pl.when(pl.col("tid").is_not_null()).then(first)
+    return lines.with_columns(first_sub_mi=maanden.expr(first), first_sub_day=first.dt.day().cast(pl.Int32)).group_by(
+        "aanbieder", "mi", "ingediend_op", "sub_mi", "sub_day", "first_sub_mi", "first_sub_day"
+    ).agg(pl.col("bedrag").sum(), n=pl.len())
+
+
+def shares(lines: pl.DataFrame, peildatum: dt.date, max_lag: int, history: int) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     """Completion shares per aanbieder, the reference months' eventual amounts, and how complete
     a toewijzing-month with lines in is by age (`line_completion`).
 
-    d: lines in by the peildatum (aanbieder, tid, mi, sub_mi, sub_day, bedrag). Returns
+    lines: lines in by the peildatum, summed per aanbieder, month of care and submission day
+    (`summed`: aanbieder, mi, sub_mi, sub_day, first_sub_mi, first_sub_day, bedrag, n). Returns
     (shares: aanbieder, k, own, s, weight; with aanbieder POOLED for all together),
     (eventual: aanbieder, mi, bedrag, n for the complete reference months) and (cc: k, cc)."""
     p = maanden.mi(peildatum)
-    ref = d.filter(pl.col("mi").is_between(p - max_lag - history + 1, p - max_lag)).with_columns(k=age_in(peildatum).cast(pl.Int32))
+    ref = lines.filter(pl.col("mi").is_between(p - max_lag - history + 1, p - max_lag)).with_columns(k=age_in(peildatum).cast(pl.Int32))
     # The lines once per aanbieder, month and age; everything after works on these few rows.
     by_age = ref.group_by("aanbieder", "mi", "k").agg(amount=pl.col("bedrag").sum())
     by_age = pl.concat([by_age, by_age.group_by("mi", "k").agg(pl.col("amount").sum()).select(pl.lit(POOLED).alias("aanbieder"), "mi", "k", "amount")])
     # Lines, not distinct toewijzingen: a month mostly comes in one line, and this only weighs
     # how much an aanbieder's own shares count.
-    counts = ref.group_by("aanbieder", "mi").agg(n=pl.len())
+    counts = ref.group_by("aanbieder", "mi").agg(pl.col("n").sum())
     counts = pl.concat([counts, counts.group_by("mi").agg(pl.col("n").sum()).select(pl.lit(POOLED).alias("aanbieder"), "mi", "n")])
     eventual = by_age.group_by("aanbieder", "mi").agg(bedrag=pl.col("amount").sum()).join(counts, on=["aanbieder", "mi"], how="left")
     block = ((p - max_lag - pl.col("mi")) // BLOCK_MONTHS).alias("block")
@@ -90,21 +105,22 @@ def shares(d: pl.DataFrame, peildatum: dt.date, max_lag: int, history: int) -> t
         .select("aanbieder", pl.col("k").cast(pl.Int32), "own", "s", "weight")
         .sort("aanbieder", "k")
     )
-    return out, eventual, _line_completion(ref, by_age.filter(pl.col("aanbieder") == POOLED), ks)
+    return out, eventual, _line_completion(ref, by_age.filter(pl.col("aanbieder") == POOLED), ks, peildatum)
 
 
-def _line_completion(ref: pl.DataFrame, by_age: pl.DataFrame, ks: pl.DataFrame) -> pl.DataFrame:
+def _line_completion(ref: pl.DataFrame, by_age: pl.DataFrame, ks: pl.DataFrame, peildatum: dt.date) -> pl.DataFrame:
     """Per age k: of the toewijzing-months that have any line in by age k, which share of their
     eventual amount is in by then (k, cc). 1 where a month comes in one line (the usual iJw
     declaration); less where aanbieders split a month over several submissions. The price level
     is read from toewijzing-months with lines in: this says how complete such a month already is.
 
     From the complete reference months, like the completion shares:
-    cc(k) = (amount in by age k) / (eventual amount of the toewijzing-months with a line by age k)."""
+    cc(k) = (amount in by age k) / (eventual amount of the toewijzing-months with a line by age k).
+    A toewijzing-month has its first line by the age of its earliest submission (a later
+    submission is never younger), so the denominator sums lines by their first line's age."""
     if ref.is_empty():
         return ks.with_columns(cc=pl.lit(1.0))
-    per_month = ref.filter(pl.col("tid").is_not_null()).group_by("tid", "mi").agg(eventual=pl.col("bedrag").sum(), first=pl.col("k").min())
-    den = per_month.group_by(k="first").agg(den=pl.col("eventual").sum())
+    den = ref.filter(pl.col("first_sub_mi").is_not_null()).group_by(k=age_in(peildatum, "first_").cast(pl.Int32)).agg(den=pl.col("bedrag").sum())
     num = by_age.group_by("k").agg(num=pl.col("amount").sum())
     return (
         ks.join(num, on="k", how="left")
