@@ -234,7 +234,7 @@ class CompletionFactors:
             raise ValueError("declaraties missen kolom toewijzing_id")
         keys = t.with_row_index("tid").with_columns(aanbieder=pl.lit(UNKNOWN))
         d = _declarations(declaraties, keys).filter(pl.col("ingediend_op") <= peildatum)
-        return _pooled(vertraging.summed(d.lazy()).collect(), peildatum, max_lag)[0]
+        return _pooled(vertraging.Summed.of(d), peildatum, max_lag)[0]
 
     def share(self, age: int) -> float:
         """Share in for a month of care `age` months before the peildatum's month."""
@@ -249,10 +249,10 @@ class CompletionFactors:
         )
 
 
-def _pooled(summed: pl.DataFrame, peildatum: dt.date, max_lag: int) -> tuple[CompletionFactors, pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+def _pooled(summed: vertraging.Summed, peildatum: dt.date, max_lag: int) -> tuple[CompletionFactors, pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     """Everyone's completion factors, the per-aanbieder shares, the reference months' amounts and
     how complete a toewijzing-month with lines in is by age (vertraging.shares), from the lines
-    in by the peildatum summed by `vertraging.summed`."""
+    in by the peildatum (`vertraging.Summed`)."""
     shares, eventual, cc = vertraging.shares(summed, peildatum, max_lag, HISTORY)
     ref = eventual.filter((pl.col("aanbieder") == vertraging.POOLED) & (pl.col("bedrag") != 0))
     total = float(ref["bedrag"].sum()) if ref.height else 0.0
@@ -396,12 +396,6 @@ def _explode(known: pl.DataFrame, lo: int, hi: int) -> pl.DataFrame:
     return rows.with_columns(days=((run_to - run_from).dt.total_days() + 1).cast(pl.Float64))
 
 
-def _submitted_by(frame: pl.DataFrame, cut: dt.date) -> pl.DataFrame:
-    """The rows of `frame` (sorted by ingediend_op, nulls last) submitted by `cut`: a slice, not a filtered copy."""
-    dated = frame["ingediend_op"].head(frame.height - frame["ingediend_op"].null_count())  # no date: never in
-    return frame.slice(0, int(dated.search_sorted(cut, side="right")))
-
-
 class _Model:
     """Prepared inputs plus the caches that make a backtest over many years cheap."""
 
@@ -411,7 +405,7 @@ class _Model:
         self.t = _toewijzingen(toewijzingen)
         self.history = _history(tarief_historie)
         self.d = _declarations(declaraties, self.t)
-        self.summed = vertraging.summed(self.d.lazy()).sort("ingediend_op", nulls_last=True).collect()
+        self.summed = vertraging.Summed.of(self.d)
         # An aanbieder's name, from its first toewijzing: looked up per aanbieder, not carried on
         # each of millions of lines and toewijzing-months.
         self.names = self.t.group_by("aanbieder", maintain_order=True).agg(naam=pl.col("naam").first())
@@ -432,17 +426,17 @@ class _Model:
 
     def known_by(self, cut: dt.date) -> pl.DataFrame:
         """The declaration lines in by `cut` (ingediend_op <= cut): a slice of the sorted lines."""
-        return _submitted_by(self.d, cut)
+        return vertraging.submitted_by(self.d, cut)
 
-    def summed_by(self, cut: dt.date) -> pl.DataFrame:
-        """The lines in by `cut`, summed per aanbieder, month and submission day (vertraging.summed)."""
-        return _submitted_by(self.summed, cut)
+    def summed_by(self, cut: dt.date) -> vertraging.Summed:
+        """The lines in by `cut`, summed per aanbieder, month and submission day (vertraging.Summed)."""
+        return self.summed.by(cut)
 
     def in_by(self, year: int, cut: dt.date) -> list[float]:
         """Declared per month of care of `year` with ingediend_op <= cut."""
         first = year * 12
         got = dict(
-            self.summed_by(cut).filter(pl.col("mi").is_between(first, first + 11))
+            self.summed_by(cut).days.filter(pl.col("mi").is_between(first, first + 11))
             .group_by("mi")
             .agg(pl.col("bedrag").sum())
             .iter_rows()
@@ -641,7 +635,7 @@ class _Model:
             .with_columns(expected=pl.col("priced") * pl.col("u").fill_null(st.pooled_utilisation))
         )
         declared = (
-            self.summed_by(peildatum).filter(pl.col("mi").is_between(lo, hi))
+            self.summed_by(peildatum).days.filter(pl.col("mi").is_between(lo, hi))
             .group_by("aanbieder", "mi")
             .agg(declared=pl.col("bedrag").sum())
         )

@@ -23,6 +23,7 @@ names the aanbieder and the months.
 from __future__ import annotations
 
 import datetime as dt
+from typing import NamedTuple
 
 import polars as pl
 
@@ -50,29 +51,56 @@ def age_in(peildatum: dt.date, prefix: str = "") -> pl.Expr:
     return (pl.col(f"{prefix}sub_mi") - pl.col("mi") + late_in_month).clip(lower_bound=0)
 
 
-def summed(lines: pl.LazyFrame) -> pl.LazyFrame:
-    """Declaration lines (tid, aanbieder, mi, ingediend_op, sub_mi, sub_day, bedrag) summed to the
-    grain `shares` needs: per aanbieder, month of care, submission day and the submission day of
-    the first line of its toewijzing-month (first_sub_mi, first_sub_day; null without a known
-    toewijzing), with how many lines (n). Far fewer rows than lines: made once, the shares at
-    each peildatum are a slice of it."""
-    first = pl.col("ingediend_op").min().over("tid", "mi")
-    first = pl.when(pl.col("tid").is_not_null()).then(first)
-    return lines.with_columns(first_sub_mi=maanden.expr(first), first_sub_day=first.dt.day().cast(pl.Int32)).group_by(
-        "aanbieder", "mi", "ingediend_op", "sub_mi", "sub_day", "first_sub_mi", "first_sub_day"
-    ).agg(pl.col("bedrag").sum(), n=pl.len())
+def submitted_by(frame: pl.DataFrame, cut: dt.date) -> pl.DataFrame:
+    """The rows of `frame` (sorted by ingediend_op, nulls last) submitted by `cut`: a slice, not a filtered copy."""
+    dated = frame["ingediend_op"].head(frame.height - frame["ingediend_op"].null_count())  # no date: never in
+    return frame.slice(0, int(dated.search_sorted(cut, side="right")))
 
 
-def shares(lines: pl.DataFrame, peildatum: dt.date, max_lag: int, history: int) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+class Summed(NamedTuple):
+    """Declaration lines summed once to what `shares` needs, each frame sorted by submission date
+    so that what was in at a peildatum is a slice (`by`): far fewer rows than the lines.
+
+    days: per aanbieder, month of care (mi), submission day (ingediend_op, sub_mi, sub_day) and
+    whether the lines belong to a known toewijzing (linked): their amount (bedrag) and number (n).
+    later: the lines of a known toewijzing-month after its first line, per month of care, own
+    submission day and that of the first line (first_sub_mi, first_sub_day): their amount. A
+    toewijzing-month mostly comes in one line, so these are few."""
+
+    days: pl.DataFrame
+    later: pl.DataFrame
+
+    @classmethod
+    def of(cls, lines: pl.DataFrame) -> Summed:
+        """lines: tid, aanbieder, mi, ingediend_op, sub_mi, sub_day, bedrag, sorted by ingediend_op
+        (nulls last), so a toewijzing-month's first occurrence is its first line."""
+        flagged = lines.lazy().with_columns(linked=pl.col("tid").is_not_null(), first=pl.struct("tid", "mi").is_first_distinct())
+        days = flagged.group_by("aanbieder", "mi", "ingediend_op", "linked").agg(
+            pl.col("sub_mi").first(), pl.col("sub_day").first(), pl.col("bedrag").sum(), n=pl.len()
+        )
+        later = flagged.filter(pl.col("linked") & ~pl.col("first"))
+        firsts = flagged.filter(pl.col("linked") & pl.col("first")).join(later.select("tid", "mi"), on=["tid", "mi"], how="semi")
+        later = later.join(firsts.select("tid", "mi", first_sub_mi="sub_mi", first_sub_day="sub_day"), on=["tid", "mi"]).group_by(
+            "mi", "ingediend_op", "first_sub_mi", "first_sub_day"
+        ).agg(pl.col("sub_mi").first(), pl.col("sub_day").first(), pl.col("bedrag").sum())
+        days, later = pl.collect_all([f.sort("ingediend_op", "mi", nulls_last=True) for f in (days, later)])
+        return cls(days, later)
+
+    def by(self, cut: dt.date) -> Summed:
+        """What was in by `cut` (ingediend_op <= cut)."""
+        return Summed(submitted_by(self.days, cut), submitted_by(self.later, cut))
+
+
+def shares(summed: Summed, peildatum: dt.date, max_lag: int, history: int) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     """Completion shares per aanbieder, the reference months' eventual amounts, and how complete
     a toewijzing-month with lines in is by age (`line_completion`).
 
-    lines: lines in by the peildatum, summed per aanbieder, month of care and submission day
-    (`summed`: aanbieder, mi, sub_mi, sub_day, first_sub_mi, first_sub_day, bedrag, n). Returns
-    (shares: aanbieder, k, own, s, weight; with aanbieder POOLED for all together),
-    (eventual: aanbieder, mi, bedrag, n for the complete reference months) and (cc: k, cc)."""
+    summed: the lines in by the peildatum (`Summed`). Returns (shares: aanbieder, k, own, s,
+    weight; with aanbieder POOLED for all together), (eventual: aanbieder, mi, bedrag, n for the
+    complete reference months) and (cc: k, cc)."""
     p = maanden.mi(peildatum)
-    ref = lines.filter(pl.col("mi").is_between(p - max_lag - history + 1, p - max_lag)).with_columns(k=age_in(peildatum).cast(pl.Int32))
+    in_ref = pl.col("mi").is_between(p - max_lag - history + 1, p - max_lag)
+    ref = summed.days.filter(in_ref).with_columns(k=age_in(peildatum).cast(pl.Int32))
     # The lines once per aanbieder, month and age; everything after works on these few rows.
     by_age = ref.group_by("aanbieder", "mi", "k").agg(amount=pl.col("bedrag").sum())
     by_age = pl.concat([by_age, by_age.group_by("mi", "k").agg(pl.col("amount").sum()).select(pl.lit(POOLED).alias("aanbieder"), "mi", "k", "amount")])
@@ -105,10 +133,10 @@ def shares(lines: pl.DataFrame, peildatum: dt.date, max_lag: int, history: int) 
         .select("aanbieder", pl.col("k").cast(pl.Int32), "own", "s", "weight")
         .sort("aanbieder", "k")
     )
-    return out, eventual, _line_completion(ref, by_age.filter(pl.col("aanbieder") == POOLED), ks, peildatum)
+    return out, eventual, _line_completion(ref, summed.later.filter(in_ref), by_age.filter(pl.col("aanbieder") == POOLED), ks, peildatum)
 
 
-def _line_completion(ref: pl.DataFrame, by_age: pl.DataFrame, ks: pl.DataFrame, peildatum: dt.date) -> pl.DataFrame:
+def _line_completion(ref: pl.DataFrame, later: pl.DataFrame, by_age: pl.DataFrame, ks: pl.DataFrame, peildatum: dt.date) -> pl.DataFrame:
     """Per age k: of the toewijzing-months that have any line in by age k, which share of their
     eventual amount is in by then (k, cc). 1 where a month comes in one line (the usual iJw
     declaration); less where aanbieders split a month over several submissions. The price level
@@ -116,11 +144,16 @@ def _line_completion(ref: pl.DataFrame, by_age: pl.DataFrame, ks: pl.DataFrame, 
 
     From the complete reference months, like the completion shares:
     cc(k) = (amount in by age k) / (eventual amount of the toewijzing-months with a line by age k).
-    A toewijzing-month has its first line by the age of its earliest submission (a later
-    submission is never younger), so the denominator sums lines by their first line's age."""
+    A toewijzing-month counts from the age of its first line: the lines of known toewijzingen by
+    their own age, with the later lines (`Summed.later`) moved to the age of their month's first."""
     if ref.is_empty():
         return ks.with_columns(cc=pl.lit(1.0))
-    den = ref.filter(pl.col("first_sub_mi").is_not_null()).group_by(k=age_in(peildatum, "first_").cast(pl.Int32)).agg(den=pl.col("bedrag").sum())
+    own = ref.filter("linked").group_by("k").agg(den=pl.col("bedrag").sum())
+    moved = pl.concat([
+        later.group_by(k=age_in(peildatum).cast(pl.Int32)).agg(den=-pl.col("bedrag").sum()),
+        later.group_by(k=age_in(peildatum, "first_").cast(pl.Int32)).agg(den=pl.col("bedrag").sum()),
+    ])  # fmt: skip
+    den = pl.concat([own, moved]).group_by("k").agg(pl.col("den").sum())
     num = by_age.group_by("k").agg(num=pl.col("amount").sum())
     return (
         ks.join(num, on="k", how="left")
