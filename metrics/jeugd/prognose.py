@@ -186,7 +186,8 @@ def _history(tarief_historie: pl.DataFrame | None) -> pl.DataFrame | None:
 
 
 def _declarations(declaraties: pl.DataFrame, t: pl.DataFrame) -> pl.DataFrame:
-    """Declared amounts per (toewijzing, month of care, submission date), with the aanbieder."""
+    """Declared amounts per (toewijzing, month of care, submission date), with the aanbieder,
+    sorted by submission date: a toewijzing-month's first line comes first (vertraging.Summed)."""
     if "toewijzing_id" not in declaraties.columns:
         raise ValueError("declaraties missen kolom toewijzing_id: de prognose rekent per aanbieder en per toewijzing")
     d = declaraties.lazy()
@@ -204,7 +205,6 @@ def _declarations(declaraties: pl.DataFrame, t: pl.DataFrame) -> pl.DataFrame:
             sub_day=pl.col("ingediend_op").dt.day().cast(pl.Int32),
         )
         .drop("toewijzing_id", "maand")
-        # By submission date: what was in at a peildatum is then a slice, not a filtered copy.
         .sort("ingediend_op", maintain_order=True, nulls_last=True)
         .collect()
     )
@@ -352,7 +352,6 @@ class _State(NamedTuple):
     declared_level: pl.DataFrame
     residual: pl.DataFrame
     past: pl.DataFrame  # tid, aanbieder, mi, cost0, cost (priced at level) for months <= p
-    d: pl.DataFrame  # declarations in by the peildatum
     shares: pl.DataFrame
     completion: CompletionFactors
     utilisation: pl.DataFrame  # aanbieder, u
@@ -404,8 +403,11 @@ class _Model:
     ) -> None:
         self.t = _toewijzingen(toewijzingen)
         self.history = _history(tarief_historie)
-        self.d = _declarations(declaraties, self.t)
-        self.summed = vertraging.Summed.of(self.d)
+        lines = _declarations(declaraties, self.t)
+        self.summed = vertraging.Summed.of(lines)
+        # Past the summing, a state reads the lines of a few months of care (the level window, the
+        # starters around a tariff step): by month, those are a slice.
+        self.d = lines.select("tid", "mi", "ingediend_op", "bedrag").sort("mi", nulls_last=True)
         # An aanbieder's name, from its first toewijzing: looked up per aanbieder, not carried on
         # each of millions of lines and toewijzing-months.
         self.names = self.t.group_by("aanbieder", maintain_order=True).agg(naam=pl.col("naam").first())
@@ -424,9 +426,11 @@ class _Model:
 
     # -- what is in ----------------------------------------------------------------------------
 
-    def known_by(self, cut: dt.date) -> pl.DataFrame:
-        """The declaration lines in by `cut` (ingediend_op <= cut): a slice of the sorted lines."""
-        return vertraging.submitted_by(self.d, cut)
+    def lines_in(self, first: int, last: int, cut: dt.date) -> pl.DataFrame:
+        """The declaration lines (tid, mi, ingediend_op, bedrag) of the months of care first..last in by `cut`."""
+        mi = self.d["mi"].head(self.d.height - self.d["mi"].null_count())
+        a, b = int(mi.search_sorted(first, side="left")), int(mi.search_sorted(last, side="right"))
+        return self.d.slice(a, b - a).filter(pl.col("ingediend_op") <= cut)
 
     def summed_by(self, cut: dt.date) -> vertraging.Summed:
         """The lines in by `cut`, summed per aanbieder, month and submission day (vertraging.Summed)."""
@@ -466,7 +470,7 @@ class _Model:
         mi = self._months["mi"]
         a, b = int(mi.search_sorted(lo, side="left")), int(mi.search_sorted(p, side="right"))
         # tid is the row number of self.t: a take by position instead of a hash join.
-        columns = ["aanbieder", "begin", "end", "per_day", "per_month", "level_start"]
+        columns = ["aanbieder", "begin", "end", "per_day", "per_month", "level_start", "tau_mi"]
         full = self.t.select("tid").join(known.select("tid", *columns), on="tid", how="left", maintain_order="left")
         rows = self._months.slice(a, b - a)
         index = rows["tid"]
@@ -510,7 +514,6 @@ class _Model:
 
     def _state(self, peildatum: dt.date, reconstruct: bool) -> _State:
         p = maanden.mi(peildatum)
-        d = self.known_by(peildatum)
         completion, shares, eventual, cc = _pooled(self.summed_by(peildatum), peildatum, self.max_lag)
 
         known = self.t.filter(pl.col("known_on") <= peildatum)
@@ -537,7 +540,7 @@ class _Model:
         changes = tarieven.known(self.changes, peildatum)
         # Months older than the level window are complete (nothing left to declare): not priced.
         lo = p - LEVEL_WINDOW + 1
-        known = known.with_columns(level_start=tarieven.level_on(changes, known["tau"]))
+        known = known.with_columns(level_start=tarieven.level_on(changes, known["tau"]), tau_mi=maanden.expr("tau"))
         past = self._running(known, lo, p, peildatum)
         declared_level = tarieven.month_levels(changes, lo, p + 12)
         past = past.join(declared_level, on="mi", how="left").with_columns(
@@ -554,7 +557,7 @@ class _Model:
         step = max(1, math.ceil(in_window.height / FE_ROWS))
         sample = (pl.col("tid") % step) == 0
         lines = (
-            d.filter((pl.col("mi") >= window) & sample)
+            self.lines_in(window, p, peildatum).filter(sample)
             .group_by("tid", "mi")
             .agg(declared=pl.col("bedrag").sum())
             .with_columns(age=(pl.lit(p) - pl.col("mi")).cast(pl.Int32))
@@ -565,15 +568,16 @@ class _Model:
         running = in_window.filter(sample).group_by("mi").agg(priced_all=pl.col("priced").sum())
         residual = tarieven.residual_level(lines, running)
         level = self._level(declared_level, residual, lo, p)
-        level_start = known.select("tid", b=maanden.expr("tau")).with_columns(
-            b=pl.col("b").clip(residual["mi"].min() if residual.height else p, p)
-        ).join(residual.select(pl.col("mi").alias("b"), pl.col("niveau").alias("r_start")), on="b", how="left")
-        known = known.join(level_start.select("tid", "r_start"), on="tid", how="left").with_columns(pl.col("r_start").fill_null(1.0))
-        past = past.join(level.select("mi", pl.col("niveau").alias("full")), on="mi", how="left").join(
-            known.select("tid", "r_start"), on="tid", how="left"
-        )
-        past = past.with_columns(cost=pl.col("cost0") * pl.col("full") / (pl.col("level_start") * pl.col("r_start"))).select(
-            "tid", "aanbieder", "mi", "cost0", "cost"
+        # The residual level at a toewijzing's tarief date: by its month, so a join on a few months,
+        # not on the toewijzingen.
+        r_start = residual.select(b=pl.col("mi"), r_start=pl.col("niveau"))
+        b = pl.col("tau_mi").clip(residual["mi"].min() if residual.height else p, p)
+        known = known.with_columns(b=b).join(r_start, on="b", how="left").with_columns(pl.col("r_start").fill_null(1.0)).drop("tau_mi", "b")
+        past = (
+            past.with_columns(b=b)
+            .join(r_start, on="b", how="left")
+            .join(level.select("mi", pl.col("niveau").alias("full")), on="mi", how="left")
+            .select("tid", "aanbieder", "mi", "cost0", cost=pl.col("cost0") * pl.col("full") / (pl.col("level_start") * pl.col("r_start").fill_null(1.0)))
         )
 
         # Utilisation per aanbieder: what complete months cost / what they priced.
@@ -581,9 +585,8 @@ class _Model:
         # Only months with declarations: before the first month of the export nothing was declared.
         with_lines = eventual.filter((pl.col("aanbieder") == vertraging.POOLED) & (pl.col("bedrag") != 0))["mi"]
         priced_ref = past.filter(pl.col("mi").is_between(ref_lo, ref_hi) & pl.col("mi").is_in(with_lines.implode()))
-        priced_ref = pl.concat([priced_ref, priced_ref.with_columns(aanbieder=pl.lit(vertraging.POOLED))]).group_by("aanbieder").agg(
-            priced=pl.col("cost").sum(), n=pl.len()
-        )
+        priced_ref = priced_ref.group_by("aanbieder").agg(priced=pl.col("cost").sum(), n=pl.len())
+        priced_ref = pl.concat([priced_ref, priced_ref.select(pl.lit(vertraging.POOLED).alias("aanbieder"), pl.col("priced").sum(), pl.col("n").sum())])
         cost_ref = eventual.group_by("aanbieder").agg(bedrag=pl.col("bedrag").sum())
         util = priced_ref.join(cost_ref, on="aanbieder", how="left").with_columns(
             own=pl.when(pl.col("priced") > 0).then(pl.col("bedrag").fill_null(0.0) / pl.col("priced"))
@@ -598,7 +601,7 @@ class _Model:
         util = util.with_columns(
             u=(pl.col("n") * pl.col("own") + vertraging.PRIOR_MONTHS * pooled_u) / (pl.col("n") + vertraging.PRIOR_MONTHS)
         ).select("aanbieder", "u")
-        return _State(peildatum, known, curves, level, declared_level, residual, past, d, shares, completion, util, pooled_u, changes)
+        return _State(peildatum, known, curves, level, declared_level, residual, past, shares, completion, util, pooled_u, changes)
 
     @staticmethod
     def _level(declared: pl.DataFrame, residual: pl.DataFrame, lo: int, p: int) -> pl.DataFrame:
@@ -1090,8 +1093,9 @@ def _tarief_check(model: _Model, peildatum: dt.date) -> TariefCheck:
     starters = st.known.filter(begin.is_between(step_mi - 12, step_mi + 6)).select(
         "tid", "groep", mi=begin + 1, before=(begin + 1 < step_mi) & running, after=begin >= step_mi
     ).filter(pl.col("before") | pl.col("after"))
-    # Only the starters' lines: the rest of millions of lines would be joined away below.
-    declared = st.d.filter(pl.col("tid").is_in(starters["tid"].implode())).group_by("tid", "mi").agg(declared=pl.col("bedrag").sum())
+    # Only the starters' lines in their first full months: the rest of millions of lines would be joined away below.
+    lines = model.lines_in(step_mi - 11, step_mi + 7, peildatum)
+    declared = lines.filter(pl.col("tid").is_in(starters["tid"].implode())).group_by("tid", "mi").agg(declared=pl.col("bedrag").sum())
     rows = starters.join(st.past.select("tid", "mi", "cost0"), on=["tid", "mi"]).join(declared, on=["tid", "mi"])
     per = rows.filter(pl.col("cost0") > 0).group_by("groep", "before").agg(
         ratio=pl.col("declared").sum() / pl.col("cost0").sum(), n=pl.len(), weight=pl.col("cost0").sum()
