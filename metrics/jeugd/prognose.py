@@ -187,7 +187,8 @@ def _history(tarief_historie: pl.DataFrame | None) -> pl.DataFrame | None:
 
 def _declarations(declaraties: pl.DataFrame, t: pl.DataFrame) -> pl.DataFrame:
     """Declared amounts per (toewijzing, month of care, submission date), with the aanbieder,
-    sorted by submission date: a toewijzing-month's first line comes first (vertraging.Summed)."""
+    sorted by month of care, toewijzing and submission date: the lines of a few months are a
+    slice, and a toewijzing-month's lines follow each other, the first first (vertraging.Summed)."""
     if "toewijzing_id" not in declaraties.columns:
         raise ValueError("declaraties missen kolom toewijzing_id: de prognose rekent per aanbieder en per toewijzing")
     d = declaraties.lazy()
@@ -205,7 +206,7 @@ def _declarations(declaraties: pl.DataFrame, t: pl.DataFrame) -> pl.DataFrame:
             sub_day=pl.col("ingediend_op").dt.day().cast(pl.Int32),
         )
         .drop("toewijzing_id", "maand")
-        .sort("ingediend_op", maintain_order=True, nulls_last=True)
+        .sort("mi", "tid", "ingediend_op", nulls_last=True)
         .collect()
     )
 
@@ -407,7 +408,7 @@ class _Model:
         self.summed = vertraging.Summed.of(lines)
         # Past the summing, a state reads the lines of a few months of care (the level window, the
         # starters around a tariff step): by month, those are a slice.
-        self.d = lines.select("tid", "mi", "ingediend_op", "bedrag").sort("mi", nulls_last=True)
+        self.d = lines.select("tid", "mi", "ingediend_op", "bedrag")
         # An aanbieder's name, from its first toewijzing: looked up per aanbieder, not carried on
         # each of millions of lines and toewijzing-months.
         self.names = self.t.group_by("aanbieder", maintain_order=True).agg(naam=pl.col("naam").first())

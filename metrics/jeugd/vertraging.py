@@ -72,9 +72,10 @@ class Summed(NamedTuple):
 
     @classmethod
     def of(cls, lines: pl.DataFrame) -> Summed:
-        """lines: tid, aanbieder, mi, ingediend_op, sub_mi, sub_day, bedrag, sorted by ingediend_op
-        (nulls last), so a toewijzing-month's first occurrence is its first line."""
-        flagged = lines.lazy().with_columns(linked=pl.col("tid").is_not_null(), first=pl.struct("tid", "mi").is_first_distinct())
+        """lines: tid, aanbieder, mi, ingediend_op, sub_mi, sub_day, bedrag, sorted by mi, tid and
+        ingediend_op (nulls last): a toewijzing-month's first line is where tid or mi changes."""
+        first = pl.col("tid").ne_missing(pl.col("tid").shift(1)) | pl.col("mi").ne_missing(pl.col("mi").shift(1))
+        flagged = lines.lazy().with_columns(linked=pl.col("tid").is_not_null(), first=first)
         days = flagged.group_by("aanbieder", "mi", "ingediend_op", "linked").agg(
             pl.col("sub_mi").first(), pl.col("sub_day").first(), pl.col("bedrag").sum(), n=pl.len()
         )
