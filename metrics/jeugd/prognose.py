@@ -185,20 +185,23 @@ def _history(tarief_historie: pl.DataFrame | None) -> pl.DataFrame | None:
     return tarief_historie.select([pl.col(c).cast(t) for c, t in HISTORY_SCHEMA.items()]).drop_nulls().sort("toewijzing_id", "geldig_vanaf")
 
 
-def _declarations(declaraties: pl.DataFrame, t: pl.DataFrame) -> pl.DataFrame:
+def _declarations(declaraties: pl.DataFrame, t: pl.DataFrame, per_maand: bool = False) -> pl.DataFrame:
     """Declared amounts per (toewijzing, month of care, submission date), with the aanbieder,
     sorted by month of care, toewijzing and submission date: the lines of a few months are a
-    slice, and a toewijzing-month's lines follow each other, the first first (vertraging.Summed)."""
+    slice, and a toewijzing-month's lines follow each other, the first first (vertraging.Summed).
+    per_maand: the declaraties are at that grain already (`load` sums them in the warehouse), so
+    millions of lines are not grouped again."""
     if "toewijzing_id" not in declaraties.columns:
         raise ValueError("declaraties missen kolom toewijzing_id: de prognose rekent per aanbieder en per toewijzing")
     d = declaraties.lazy()
     if "status" in declaraties.columns:
         d = d.filter(~pl.col("status").is_in(list(REJECTED_STATUS)).fill_null(False))
     keys = t.lazy().select("toewijzing_id", "tid", "aanbieder")
+    grain = {"toewijzing_id": pl.col("toewijzing_id").cast(pl.String), "maand": pl.col("maand").dt.month_start(), "ingediend_op": pl.col("ingediend_op")}
+    bedrag = pl.col("bedrag").cast(pl.Float64)
+    d = d.select(**grain, bedrag=bedrag) if per_maand else d.group_by(**grain).agg(bedrag=bedrag.sum())
     return (
-        d.group_by(toewijzing_id=pl.col("toewijzing_id").cast(pl.String), maand=pl.col("maand").dt.month_start(), ingediend_op=pl.col("ingediend_op"))
-        .agg(bedrag=pl.col("bedrag").cast(pl.Float64).sum())
-        .join(keys, on="toewijzing_id", how="left")
+        d.join(keys, on="toewijzing_id", how="left")
         .with_columns(
             aanbieder=pl.col("aanbieder").fill_null(UNKNOWN),
             mi=maanden.expr("maand"),
@@ -400,11 +403,17 @@ class _Model:
     """Prepared inputs plus the caches that make a backtest over many years cheap."""
 
     def __init__(
-        self, toewijzingen: pl.DataFrame, declaraties: pl.DataFrame, max_lag: int, changes: Any = None, tarief_historie: pl.DataFrame | None = None
+        self,
+        toewijzingen: pl.DataFrame,
+        declaraties: pl.DataFrame,
+        max_lag: int,
+        changes: Any = None,
+        tarief_historie: pl.DataFrame | None = None,
+        per_maand: bool = False,
     ) -> None:
         self.t = _toewijzingen(toewijzingen)
         self.history = _history(tarief_historie)
-        lines = _declarations(declaraties, self.t)
+        lines = _declarations(declaraties, self.t, per_maand)
         self.summed = vertraging.Summed.of(lines)
         # Past the summing, a state reads the lines of a few months of care (the level window, the
         # starters around a tariff step): by month, those are a slice.
@@ -1017,7 +1026,7 @@ def late_on(model: _Model, peildatum: dt.date) -> pl.DataFrame:
 def model_of(inputs: Inputs, *, max_lag: int = MAX_LAG) -> _Model:
     """A prepared model of `load`'s inputs, for `forecast_on`, `backtest_on` and `late_on`: one
     model for several of them makes each state and backtest row once."""
-    return _Model(inputs.toewijzingen, inputs.declaraties, max_lag, inputs.tarieven, inputs.tarief_historie)
+    return _Model(inputs.toewijzingen, inputs.declaraties, max_lag, inputs.tarieven, inputs.tarief_historie, inputs.per_maand)
 
 
 def forecast_on(model: _Model, jaar: int, peildatum: dt.date) -> Forecast:
@@ -1336,6 +1345,7 @@ class Inputs(NamedTuple):
     declaraties: pl.DataFrame
     tarieven: pl.DataFrame | None = None  # the gemeente's tariff indexation (instellingen_tariefindexatie), when present
     tarief_historie: pl.DataFrame | None = None  # jeugd_tarief_historie, when the build keeps one
+    per_maand: bool = False  # declaraties summed per (toewijzing_id, first day of maand, ingediend_op) already, as `load` does
 
 
 Runner = Callable[[str, dict[str, Any]], pl.DataFrame]
@@ -1359,7 +1369,7 @@ def load(
 ) -> Inputs:
     """What the forecast needs from the warehouse (a DuckDB connection or cursor), known at
     `peildatum`, for the toewijzingen matching every given filter. Declarations come summed per
-    (toewijzing, maand, ingediend_op); the tariff indexation of the gemeente's settings
+    (toewijzing, month of maand, ingediend_op); the tariff indexation of the gemeente's settings
     (`instellingen_tariefindexatie`) and a tarief history (`jeugd_tarief_historie`) when present."""
     run: Runner = lambda sql, params: cursor.sql(sql, params=params).pl()  # noqa: E731
     tables = set(run("SELECT table_name FROM information_schema.tables", {})["table_name"].to_list())
@@ -1399,8 +1409,8 @@ def _fetch(
     if peildatum is not None:
         where.append("ingediend_op <= $peildatum")
     declaraties = run(
-        "SELECT toewijzing_id, maand, ingediend_op, sum(bedrag)::DOUBLE AS bedrag FROM jeugd_declaraties "
-        f"WHERE {' AND '.join(where)} GROUP BY toewijzing_id, maand, ingediend_op",
+        "SELECT toewijzing_id, date_trunc('month', maand)::DATE AS maand, ingediend_op, sum(bedrag)::DOUBLE AS bedrag FROM jeugd_declaraties "
+        f"WHERE {' AND '.join(where)} GROUP BY ALL",
         params | dated | {"rejected": list(REJECTED_STATUS)},
     )
     changes = history = None
@@ -1417,7 +1427,7 @@ def _fetch(
         history = run(
             f"SELECT toewijzing_id, geldig_vanaf, tarief::DOUBLE AS tarief FROM {HISTORIE_TABLE} {seen}".strip(), dated
         )
-    return Inputs(toewijzingen, declaraties, changes, history)
+    return Inputs(toewijzingen, declaraties, changes, history, per_maand=True)
 
 
 # Filters of the derived metric -> warehouse column of jeugd_toewijzingen.
