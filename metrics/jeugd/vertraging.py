@@ -57,6 +57,11 @@ def submitted_by(frame: pl.DataFrame, cut: dt.date) -> pl.DataFrame:
     return frame.slice(0, int(dated.search_sorted(cut, side="right")))
 
 
+def _submitted(column: str, prefix: str = "") -> dict[str, pl.Expr]:
+    """The month index and day of a submission date, as `age_in` reads them."""
+    return {f"{prefix}sub_mi": maanden.expr(column), f"{prefix}sub_day": pl.col(column).dt.day().cast(pl.Int32)}
+
+
 class Summed(NamedTuple):
     """Declaration lines summed once to what `shares` needs, each frame sorted by submission date
     so that what was in at a peildatum is a slice (`by`): far fewer rows than the lines.
@@ -72,18 +77,19 @@ class Summed(NamedTuple):
 
     @classmethod
     def of(cls, lines: pl.DataFrame) -> Summed:
-        """lines: tid, aanbieder, mi, ingediend_op, sub_mi, sub_day, bedrag, sorted by mi, tid and
-        ingediend_op (nulls last): a toewijzing-month's first line is where tid or mi changes."""
+        """lines: tid, aanbieder, mi, ingediend_op, bedrag, sorted by mi, tid and ingediend_op (nulls
+        last): a toewijzing-month's first line is where tid or mi changes."""
         first = pl.col("tid").ne_missing(pl.col("tid").shift(1)) | pl.col("mi").ne_missing(pl.col("mi").shift(1))
         flagged = lines.lazy().with_columns(linked=pl.col("tid").is_not_null(), first=first)
-        days = flagged.group_by("aanbieder", "mi", "ingediend_op", "linked").agg(
-            pl.col("sub_mi").first(), pl.col("sub_day").first(), pl.col("bedrag").sum(), n=pl.len()
-        )
+        days = flagged.group_by("aanbieder", "mi", "ingediend_op", "linked").agg(pl.col("bedrag").sum(), n=pl.len())
         later = flagged.filter(pl.col("linked") & ~pl.col("first"))
         firsts = flagged.filter(pl.col("linked") & pl.col("first")).join(later.select("tid", "mi"), on=["tid", "mi"], how="semi")
-        later = later.join(firsts.select("tid", "mi", first_sub_mi="sub_mi", first_sub_day="sub_day"), on=["tid", "mi"]).group_by(
-            "mi", "ingediend_op", "first_sub_mi", "first_sub_day"
-        ).agg(pl.col("sub_mi").first(), pl.col("sub_day").first(), pl.col("bedrag").sum())
+        later = later.join(firsts.select("tid", "mi", first_in="ingediend_op"), on=["tid", "mi"]).group_by("mi", "ingediend_op", "first_in").agg(
+            pl.col("bedrag").sum()
+        )
+        # The submission month and day, which say at what age a line is in (`age_in`), on these few rows.
+        days = days.with_columns(pl.col("aanbieder").cast(pl.String), **_submitted("ingediend_op"))
+        later = later.with_columns(**_submitted("ingediend_op"), **_submitted("first_in", "first_")).drop("first_in")
         days, later = pl.collect_all([f.sort("ingediend_op", "mi", nulls_last=True) for f in (days, later)])
         return cls(days, later)
 
