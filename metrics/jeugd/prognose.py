@@ -486,8 +486,9 @@ class _Model:
         rows = rows.with_columns([full[c].gather(index) for c in columns]).filter(pl.col("per_day").is_not_null())
         unknown_end = pl.col("end").is_null() & (pl.col("mi") == p) & (pl.col("end_mi") == p)
         through = (maanden.end_expr(pl.col("mi")) - pl.max_horizontal(pl.col("begin"), maanden.start_expr(pl.col("mi")))).dt.total_days() + 1
-        return rows.with_columns(days=pl.when(unknown_end).then(through.cast(pl.Float64)).otherwise(pl.col("days"))).with_columns(cost0=_cost()).drop(
-            "end_mi", "begin", "end"
+        # Only what the state reads on: millions of rows at national scale, copied by every join.
+        return rows.with_columns(days=pl.when(unknown_end).then(through.cast(pl.Float64)).otherwise(pl.col("days"))).select(
+            "tid", "mi", "aanbieder", "level_start", "tau_mi", cost0=_cost()
         )
 
     def _tarief_at(self, known: pl.DataFrame, peildatum: dt.date) -> pl.DataFrame:
@@ -712,7 +713,10 @@ class _Model:
         # Known toewijzingen that may still run after the peildatum.
         running = st.known.filter(pl.col("end").is_null() | (pl.col("end") > peildatum))
         if first <= last:
-            rows = _explode(running, first, last)
+            # Only what prices a month: a row per toewijzing and month is millions of rows at
+            # national scale, and every survival lookup below copies them.
+            priced = ("aanbieder", "groep", "pool", "begin", "end", "freq", "amount", "per_day", "per_month", "s_now", "level_start", "r_start")
+            rows = _explode(running.select(priced), first, last)
             start_day = pl.max_horizontal(pl.col("begin"), maanden.start_expr(pl.col("mi")))
             age_from = (start_day - pl.col("begin")).dt.total_days().cast(pl.Float64)
             rows = rows.with_columns(cost0=_cost(), age_from=age_from, age_to=age_from + pl.col("days"))
