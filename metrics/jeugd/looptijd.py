@@ -58,13 +58,17 @@ def curves(t: pl.DataFrame, peildatum: dt.date, data_start: dt.date) -> pl.DataF
         .clip(0, BINS - 1),
         event=ended,
     ).filter(pl.col("exit_k") >= pl.col("entry_k"))
-    obs = pl.concat([obs, obs.with_columns(groep=pl.col("pool"))])
-    groups = obs.select("groep", "pool").unique()
-    pool_events = obs.filter(pl.col("groep") == pl.col("pool")).group_by("pool").agg(events=pl.col("event").sum().cast(pl.Int64))
+    # Counted per group and bin first; each pool is a group of its own too, counted from these
+    # few rows rather than from a second copy of every toewijzing.
+    exits = obs.group_by("groep", "pool", k="exit_k").agg(exits=pl.len().cast(pl.Int64), n_events=pl.col("event").sum().cast(pl.Int64))
+    entries = obs.group_by("groep", "pool", k="entry_k").agg(entries=pl.len().cast(pl.Int64))
+    exits, entries = (pl.concat([f, f.with_columns(groep=pl.col("pool"))]) for f in (exits, entries))
+    groups = exits.select("groep", "pool").unique()
+    pool_events = exits.filter(pl.col("groep") == pl.col("pool")).group_by("pool").agg(events=pl.col("n_events").sum())
     grid = groups.join(pl.DataFrame({"k": pl.int_range(0, BINS, eager=True).cast(pl.Int32)}), how="cross")
     counts = (
-        grid.join(obs.group_by("groep", k="exit_k").agg(exits=pl.len(), n_events=pl.col("event").sum()), on=["groep", "k"], how="left")
-        .join(obs.group_by("groep", k="entry_k").agg(entries=pl.len()), on=["groep", "k"], how="left")
+        grid.join(exits.group_by("groep", "k").agg(pl.col("exits", "n_events").sum()), on=["groep", "k"], how="left")
+        .join(entries.group_by("groep", "k").agg(pl.col("entries").sum()), on=["groep", "k"], how="left")
         .with_columns(pl.col("exits", "n_events", "entries").fill_null(0).cast(pl.Float64))
         .sort("groep", "k")
     )

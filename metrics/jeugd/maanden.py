@@ -5,6 +5,7 @@ polars alike."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Sequence
 
 import polars as pl
@@ -54,14 +55,41 @@ def expr(column: str | pl.Expr) -> pl.Expr:
     return c.dt.year().cast(pl.Int32) * 12 + c.dt.month().cast(pl.Int32) - 1
 
 
+# Every month a date can name (years 0 to 10000), by index: a first day, last day or length per
+# row is then a positional lookup. Constructing dates per row (pl.date, dt.month_end) costs about
+# fifty times as much, and the forecast asks it of millions of toewijzing-months per state.
+_CALENDAR_MONTHS = 10_001 * 12
+
+
+@functools.cache
+def _calendar() -> pl.DataFrame:
+    index = pl.int_range(0, _CALENDAR_MONTHS + 1, eager=True, dtype=pl.Int32)
+    starts = pl.select(pl.date(index // 12, index % 12 + 1, 1)).to_series()
+    return pl.DataFrame({"start": starts.head(_CALENDAR_MONTHS), "end": starts.tail(_CALENDAR_MONTHS) - dt.timedelta(days=1)}).with_columns(
+        days=(pl.col("end") - pl.col("start")).dt.total_days().cast(pl.Int32) + 1
+    )
+
+
+def _lookup(column: str, index: pl.Expr) -> pl.Expr:
+    """The calendar's `column` for each month index, named like the index (as pl.date would)."""
+    name = index.meta.output_name(raise_if_undetermined=False)
+    got = pl.lit(_calendar()[column]).gather(index)
+    return got if name is None else got.alias(name)
+
+
 def start_expr(index: pl.Expr) -> pl.Expr:
     """First day of the month with this index."""
-    return pl.date(index // 12, index % 12 + 1, 1)
+    return _lookup("start", index)
+
+
+def end_expr(index: pl.Expr) -> pl.Expr:
+    """Last day of the month with this index."""
+    return _lookup("end", index)
 
 
 def days_expr(index: pl.Expr) -> pl.Expr:
     """Number of days in the month with this index."""
-    return start_expr(index).dt.month_end().dt.day().cast(pl.Int32)
+    return _lookup("days", index)
 
 
 def name(index: int, year: int | None = None) -> str:

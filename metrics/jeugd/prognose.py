@@ -185,27 +185,30 @@ def _history(tarief_historie: pl.DataFrame | None) -> pl.DataFrame | None:
     return tarief_historie.select([pl.col(c).cast(t) for c, t in HISTORY_SCHEMA.items()]).drop_nulls().sort("toewijzing_id", "geldig_vanaf")
 
 
-def _declarations(declaraties: pl.DataFrame, t: pl.DataFrame) -> pl.DataFrame:
-    """Declared amounts per (toewijzing, month of care, submission date), with the aanbieder."""
+def _declarations(declaraties: pl.DataFrame, t: pl.DataFrame, per_maand: bool = False) -> pl.DataFrame:
+    """Declared amounts per (toewijzing, month of care, submission date), with the aanbieder,
+    sorted by month of care, toewijzing and submission date: the lines of a few months are a
+    slice, and a toewijzing-month's lines follow each other, the first first (vertraging.Summed).
+    per_maand: the declaraties are at that grain already (`load` sums them in the warehouse), so
+    millions of lines are not grouped again."""
     if "toewijzing_id" not in declaraties.columns:
         raise ValueError("declaraties missen kolom toewijzing_id: de prognose rekent per aanbieder en per toewijzing")
     d = declaraties.lazy()
     if "status" in declaraties.columns:
         d = d.filter(~pl.col("status").is_in(list(REJECTED_STATUS)).fill_null(False))
-    keys = t.lazy().select("toewijzing_id", "tid", "aanbieder")
+    # The aanbieder per line as a category: four bytes for each of millions of lines, not a string.
+    keys = t.lazy().select("toewijzing_id", "tid", pl.col("aanbieder").cast(pl.Categorical))
+    grain = {"toewijzing_id": pl.col("toewijzing_id").cast(pl.String), "maand": pl.col("maand").dt.month_start(), "ingediend_op": pl.col("ingediend_op")}
+    bedrag = pl.col("bedrag").cast(pl.Float64)
+    d = d.select(**grain, bedrag=bedrag) if per_maand else d.group_by(**grain).agg(bedrag=bedrag.sum())
     return (
-        d.group_by(toewijzing_id=pl.col("toewijzing_id").cast(pl.String), maand=pl.col("maand").dt.month_start(), ingediend_op=pl.col("ingediend_op"))
-        .agg(bedrag=pl.col("bedrag").cast(pl.Float64).sum())
-        .join(keys, on="toewijzing_id", how="left")
+        d.join(keys, on="toewijzing_id", how="left")
         .with_columns(
             aanbieder=pl.col("aanbieder").fill_null(UNKNOWN),
             mi=maanden.expr("maand"),
-            sub_mi=maanden.expr("ingediend_op"),
-            sub_day=pl.col("ingediend_op").dt.day().cast(pl.Int32),
         )
         .drop("toewijzing_id", "maand")
-        # By submission date: what was in at a peildatum is then a slice, not a filtered copy.
-        .sort("ingediend_op", maintain_order=True, nulls_last=True)
+        .sort("mi", "tid", "ingediend_op", nulls_last=True)
         .collect()
     )
 
@@ -234,7 +237,7 @@ class CompletionFactors:
             raise ValueError("declaraties missen kolom toewijzing_id")
         keys = t.with_row_index("tid").with_columns(aanbieder=pl.lit(UNKNOWN))
         d = _declarations(declaraties, keys).filter(pl.col("ingediend_op") <= peildatum)
-        return _pooled(d, peildatum, max_lag)[0]
+        return _pooled(vertraging.Summed.of(d), peildatum, max_lag)[0]
 
     def share(self, age: int) -> float:
         """Share in for a month of care `age` months before the peildatum's month."""
@@ -249,10 +252,11 @@ class CompletionFactors:
         )
 
 
-def _pooled(d: pl.DataFrame, peildatum: dt.date, max_lag: int) -> tuple[CompletionFactors, pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+def _pooled(summed: vertraging.Summed, peildatum: dt.date, max_lag: int) -> tuple[CompletionFactors, pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     """Everyone's completion factors, the per-aanbieder shares, the reference months' amounts and
-    how complete a toewijzing-month with lines in is by age (vertraging.shares)."""
-    shares, eventual, cc = vertraging.shares(d, peildatum, max_lag, HISTORY)
+    how complete a toewijzing-month with lines in is by age (vertraging.shares), from the lines
+    in by the peildatum (`vertraging.Summed`)."""
+    shares, eventual, cc = vertraging.shares(summed, peildatum, max_lag, HISTORY)
     ref = eventual.filter((pl.col("aanbieder") == vertraging.POOLED) & (pl.col("bedrag") != 0))
     total = float(ref["bedrag"].sum()) if ref.height else 0.0
     if ref.height < MIN_REFERENCE_MONTHS or total <= 0:
@@ -351,7 +355,6 @@ class _State(NamedTuple):
     declared_level: pl.DataFrame
     residual: pl.DataFrame
     past: pl.DataFrame  # tid, aanbieder, mi, cost0, cost (priced at level) for months <= p
-    d: pl.DataFrame  # declarations in by the peildatum
     shares: pl.DataFrame
     completion: CompletionFactors
     utilisation: pl.DataFrame  # aanbieder, u
@@ -389,9 +392,9 @@ def _explode(known: pl.DataFrame, lo: int, hi: int) -> pl.DataFrame:
     first = pl.max_horizontal(maanden.expr("begin"), pl.lit(lo, dtype=pl.Int32))
     last = pl.min_horizontal(pl.coalesce(maanden.expr("end"), pl.lit(hi, dtype=pl.Int32)), pl.lit(hi, dtype=pl.Int32))
     rows = known.filter(first <= last).with_columns(mi=pl.int_ranges(first, last + 1, dtype=pl.Int32), end_mi=maanden.expr("end")).explode("mi")
-    m_start = maanden.start_expr(pl.col("mi"))
-    run_from = pl.max_horizontal(pl.col("begin"), m_start)
-    run_to = pl.min_horizontal(pl.coalesce(pl.col("end"), m_start.dt.month_end()), m_start.dt.month_end())
+    m_end = maanden.end_expr(pl.col("mi"))
+    run_from = pl.max_horizontal(pl.col("begin"), maanden.start_expr(pl.col("mi")))
+    run_to = pl.min_horizontal(pl.coalesce(pl.col("end"), m_end), m_end)
     return rows.with_columns(days=((run_to - run_from).dt.total_days() + 1).cast(pl.Float64))
 
 
@@ -399,11 +402,21 @@ class _Model:
     """Prepared inputs plus the caches that make a backtest over many years cheap."""
 
     def __init__(
-        self, toewijzingen: pl.DataFrame, declaraties: pl.DataFrame, max_lag: int, changes: Any = None, tarief_historie: pl.DataFrame | None = None
+        self,
+        toewijzingen: pl.DataFrame,
+        declaraties: pl.DataFrame,
+        max_lag: int,
+        changes: Any = None,
+        tarief_historie: pl.DataFrame | None = None,
+        per_maand: bool = False,
     ) -> None:
         self.t = _toewijzingen(toewijzingen)
         self.history = _history(tarief_historie)
-        self.d = _declarations(declaraties, self.t)
+        lines = _declarations(declaraties, self.t, per_maand)
+        self.summed = vertraging.Summed.of(lines)
+        # Past the summing, a state reads the lines of a few months of care (the level window, the
+        # starters around a tariff step): by month, those are a slice.
+        self.d = lines.select("tid", "mi", "ingediend_op", "bedrag")
         # An aanbieder's name, from its first toewijzing: looked up per aanbieder, not carried on
         # each of millions of lines and toewijzing-months.
         self.names = self.t.group_by("aanbieder", maintain_order=True).agg(naam=pl.col("naam").first())
@@ -422,16 +435,21 @@ class _Model:
 
     # -- what is in ----------------------------------------------------------------------------
 
-    def known_by(self, cut: dt.date) -> pl.DataFrame:
-        """The declaration lines in by `cut` (ingediend_op <= cut): a slice of the sorted lines."""
-        dated = self.d["ingediend_op"].head(self.d.height - self.d["ingediend_op"].null_count())  # no date: never in
-        return self.d.slice(0, int(dated.search_sorted(cut, side="right")))
+    def lines_in(self, first: int, last: int, cut: dt.date) -> pl.DataFrame:
+        """The declaration lines (tid, mi, ingediend_op, bedrag) of the months of care first..last in by `cut`."""
+        mi = self.d["mi"].head(self.d.height - self.d["mi"].null_count())
+        a, b = int(mi.search_sorted(first, side="left")), int(mi.search_sorted(last, side="right"))
+        return self.d.slice(a, b - a).filter(pl.col("ingediend_op") <= cut)
+
+    def summed_by(self, cut: dt.date) -> vertraging.Summed:
+        """The lines in by `cut`, summed per aanbieder, month and submission day (vertraging.Summed)."""
+        return self.summed.by(cut)
 
     def in_by(self, year: int, cut: dt.date) -> list[float]:
         """Declared per month of care of `year` with ingediend_op <= cut."""
         first = year * 12
         got = dict(
-            self.known_by(cut).filter(pl.col("mi").is_between(first, first + 11))
+            self.summed_by(cut).days.filter(pl.col("mi").is_between(first, first + 11))
             .group_by("mi")
             .agg(pl.col("bedrag").sum())
             .iter_rows()
@@ -461,16 +479,16 @@ class _Model:
         mi = self._months["mi"]
         a, b = int(mi.search_sorted(lo, side="left")), int(mi.search_sorted(p, side="right"))
         # tid is the row number of self.t: a take by position instead of a hash join.
-        columns = ["aanbieder", "begin", "end", "per_day", "per_month", "level_start"]
+        columns = ["aanbieder", "begin", "end", "per_day", "per_month", "level_start", "tau_mi"]
         full = self.t.select("tid").join(known.select("tid", *columns), on="tid", how="left", maintain_order="left")
         rows = self._months.slice(a, b - a)
         index = rows["tid"]
         rows = rows.with_columns([full[c].gather(index) for c in columns]).filter(pl.col("per_day").is_not_null())
         unknown_end = pl.col("end").is_null() & (pl.col("mi") == p) & (pl.col("end_mi") == p)
-        m_start = maanden.start_expr(pl.col("mi"))
-        through = (m_start.dt.month_end() - pl.max_horizontal(pl.col("begin"), m_start)).dt.total_days() + 1
-        return rows.with_columns(days=pl.when(unknown_end).then(through.cast(pl.Float64)).otherwise(pl.col("days"))).with_columns(cost0=_cost()).drop(
-            "end_mi", "begin", "end"
+        through = (maanden.end_expr(pl.col("mi")) - pl.max_horizontal(pl.col("begin"), maanden.start_expr(pl.col("mi")))).dt.total_days() + 1
+        # Only what the state reads on: millions of rows at national scale, copied by every join.
+        return rows.with_columns(days=pl.when(unknown_end).then(through.cast(pl.Float64)).otherwise(pl.col("days"))).select(
+            "tid", "mi", "aanbieder", "level_start", "tau_mi", cost0=_cost()
         )
 
     def _tarief_at(self, known: pl.DataFrame, peildatum: dt.date) -> pl.DataFrame:
@@ -506,8 +524,7 @@ class _Model:
 
     def _state(self, peildatum: dt.date, reconstruct: bool) -> _State:
         p = maanden.mi(peildatum)
-        d = self.known_by(peildatum)
-        completion, shares, eventual, cc = _pooled(d, peildatum, self.max_lag)
+        completion, shares, eventual, cc = _pooled(self.summed_by(peildatum), peildatum, self.max_lag)
 
         known = self.t.filter(pl.col("known_on") <= peildatum)
         if reconstruct:
@@ -533,7 +550,7 @@ class _Model:
         changes = tarieven.known(self.changes, peildatum)
         # Months older than the level window are complete (nothing left to declare): not priced.
         lo = p - LEVEL_WINDOW + 1
-        known = known.with_columns(level_start=tarieven.level_on(changes, known["tau"]))
+        known = known.with_columns(level_start=tarieven.level_on(changes, known["tau"]), tau_mi=maanden.expr("tau"))
         past = self._running(known, lo, p, peildatum)
         declared_level = tarieven.month_levels(changes, lo, p + 12)
         past = past.join(declared_level, on="mi", how="left").with_columns(
@@ -549,27 +566,30 @@ class _Model:
         in_window = past.filter(pl.col("mi") >= window)
         step = max(1, math.ceil(in_window.height / FE_ROWS))
         sample = (pl.col("tid") % step) == 0
+        # One lazy query: its filters and joins planned together take about half the time of eager steps.
         lines = (
-            d.filter((pl.col("mi") >= window) & sample)
+            self.lines_in(window, p, peildatum).lazy().filter(sample)
             .group_by("tid", "mi")
             .agg(declared=pl.col("bedrag").sum())
             .with_columns(age=(pl.lit(p) - pl.col("mi")).cast(pl.Int32))
-            .join(cc, on="age", how="left")
+            .join(cc.lazy(), on="age", how="left")
             .with_columns(declared=pl.col("declared") / pl.col("cc").fill_null(1.0))
-            .join(in_window.filter(sample).select("tid", "mi", "priced"), on=["tid", "mi"], how="inner")
+            .join(in_window.lazy().filter(sample).select("tid", "mi", "priced"), on=["tid", "mi"], how="inner")
+            .collect()
         )
         running = in_window.filter(sample).group_by("mi").agg(priced_all=pl.col("priced").sum())
         residual = tarieven.residual_level(lines, running)
         level = self._level(declared_level, residual, lo, p)
-        level_start = known.select("tid", b=maanden.expr("tau")).with_columns(
-            b=pl.col("b").clip(residual["mi"].min() if residual.height else p, p)
-        ).join(residual.select(pl.col("mi").alias("b"), pl.col("niveau").alias("r_start")), on="b", how="left")
-        known = known.join(level_start.select("tid", "r_start"), on="tid", how="left").with_columns(pl.col("r_start").fill_null(1.0))
-        past = past.join(level.select("mi", pl.col("niveau").alias("full")), on="mi", how="left").join(
-            known.select("tid", "r_start"), on="tid", how="left"
-        )
-        past = past.with_columns(cost=pl.col("cost0") * pl.col("full") / (pl.col("level_start") * pl.col("r_start"))).select(
-            "tid", "aanbieder", "mi", "cost0", "cost"
+        # The residual level at a toewijzing's tarief date: by its month, so a join on a few months,
+        # not on the toewijzingen.
+        r_start = residual.select(b=pl.col("mi"), r_start=pl.col("niveau"))
+        b = pl.col("tau_mi").clip(residual["mi"].min() if residual.height else p, p)
+        known = known.with_columns(b=b).join(r_start, on="b", how="left").with_columns(pl.col("r_start").fill_null(1.0)).drop("tau_mi", "b")
+        past = (
+            past.with_columns(b=b)
+            .join(r_start, on="b", how="left")
+            .join(level.select("mi", pl.col("niveau").alias("full")), on="mi", how="left")
+            .select("tid", "aanbieder", "mi", "cost0", cost=pl.col("cost0") * pl.col("full") / (pl.col("level_start") * pl.col("r_start").fill_null(1.0)))
         )
 
         # Utilisation per aanbieder: what complete months cost / what they priced.
@@ -577,9 +597,8 @@ class _Model:
         # Only months with declarations: before the first month of the export nothing was declared.
         with_lines = eventual.filter((pl.col("aanbieder") == vertraging.POOLED) & (pl.col("bedrag") != 0))["mi"]
         priced_ref = past.filter(pl.col("mi").is_between(ref_lo, ref_hi) & pl.col("mi").is_in(with_lines.implode()))
-        priced_ref = pl.concat([priced_ref, priced_ref.with_columns(aanbieder=pl.lit(vertraging.POOLED))]).group_by("aanbieder").agg(
-            priced=pl.col("cost").sum(), n=pl.len()
-        )
+        priced_ref = priced_ref.group_by("aanbieder").agg(priced=pl.col("cost").sum(), n=pl.len())
+        priced_ref = pl.concat([priced_ref, priced_ref.select(pl.lit(vertraging.POOLED).alias("aanbieder"), pl.col("priced").sum(), pl.col("n").sum())])
         cost_ref = eventual.group_by("aanbieder").agg(bedrag=pl.col("bedrag").sum())
         util = priced_ref.join(cost_ref, on="aanbieder", how="left").with_columns(
             own=pl.when(pl.col("priced") > 0).then(pl.col("bedrag").fill_null(0.0) / pl.col("priced"))
@@ -594,7 +613,7 @@ class _Model:
         util = util.with_columns(
             u=(pl.col("n") * pl.col("own") + vertraging.PRIOR_MONTHS * pooled_u) / (pl.col("n") + vertraging.PRIOR_MONTHS)
         ).select("aanbieder", "u")
-        return _State(peildatum, known, curves, level, declared_level, residual, past, d, shares, completion, util, pooled_u, changes)
+        return _State(peildatum, known, curves, level, declared_level, residual, past, shares, completion, util, pooled_u, changes)
 
     @staticmethod
     def _level(declared: pl.DataFrame, residual: pl.DataFrame, lo: int, p: int) -> pl.DataFrame:
@@ -631,7 +650,7 @@ class _Model:
             .with_columns(expected=pl.col("priced") * pl.col("u").fill_null(st.pooled_utilisation))
         )
         declared = (
-            st.d.filter(pl.col("mi").is_between(lo, hi))
+            self.summed_by(peildatum).days.filter(pl.col("mi").is_between(lo, hi))
             .group_by("aanbieder", "mi")
             .agg(declared=pl.col("bedrag").sum())
         )
@@ -694,7 +713,10 @@ class _Model:
         # Known toewijzingen that may still run after the peildatum.
         running = st.known.filter(pl.col("end").is_null() | (pl.col("end") > peildatum))
         if first <= last:
-            rows = _explode(running, first, last)
+            # Only what prices a month: a row per toewijzing and month is millions of rows at
+            # national scale, and every survival lookup below copies them.
+            priced = ("aanbieder", "groep", "pool", "begin", "end", "freq", "amount", "per_day", "per_month", "s_now", "level_start", "r_start")
+            rows = _explode(running.select(priced), first, last)
             start_day = pl.max_horizontal(pl.col("begin"), maanden.start_expr(pl.col("mi")))
             age_from = (start_day - pl.col("begin")).dt.total_days().cast(pl.Float64)
             rows = rows.with_columns(cost0=_cost(), age_from=age_from, age_to=age_from + pl.col("days"))
@@ -1009,7 +1031,7 @@ def late_on(model: _Model, peildatum: dt.date) -> pl.DataFrame:
 def model_of(inputs: Inputs, *, max_lag: int = MAX_LAG) -> _Model:
     """A prepared model of `load`'s inputs, for `forecast_on`, `backtest_on` and `late_on`: one
     model for several of them makes each state and backtest row once."""
-    return _Model(inputs.toewijzingen, inputs.declaraties, max_lag, inputs.tarieven, inputs.tarief_historie)
+    return _Model(inputs.toewijzingen, inputs.declaraties, max_lag, inputs.tarieven, inputs.tarief_historie, inputs.per_maand)
 
 
 def forecast_on(model: _Model, jaar: int, peildatum: dt.date) -> Forecast:
@@ -1086,8 +1108,9 @@ def _tarief_check(model: _Model, peildatum: dt.date) -> TariefCheck:
     starters = st.known.filter(begin.is_between(step_mi - 12, step_mi + 6)).select(
         "tid", "groep", mi=begin + 1, before=(begin + 1 < step_mi) & running, after=begin >= step_mi
     ).filter(pl.col("before") | pl.col("after"))
-    # Only the starters' lines: the rest of millions of lines would be joined away below.
-    declared = st.d.filter(pl.col("tid").is_in(starters["tid"].implode())).group_by("tid", "mi").agg(declared=pl.col("bedrag").sum())
+    # Only the starters' lines in their first full months: the rest of millions of lines would be joined away below.
+    lines = model.lines_in(step_mi - 11, step_mi + 7, peildatum)
+    declared = lines.filter(pl.col("tid").is_in(starters["tid"].implode())).group_by("tid", "mi").agg(declared=pl.col("bedrag").sum())
     rows = starters.join(st.past.select("tid", "mi", "cost0"), on=["tid", "mi"]).join(declared, on=["tid", "mi"])
     per = rows.filter(pl.col("cost0") > 0).group_by("groep", "before").agg(
         ratio=pl.col("declared").sum() / pl.col("cost0").sum(), n=pl.len(), weight=pl.col("cost0").sum()
@@ -1327,6 +1350,7 @@ class Inputs(NamedTuple):
     declaraties: pl.DataFrame
     tarieven: pl.DataFrame | None = None  # the gemeente's tariff indexation (instellingen_tariefindexatie), when present
     tarief_historie: pl.DataFrame | None = None  # jeugd_tarief_historie, when the build keeps one
+    per_maand: bool = False  # declaraties summed per (toewijzing_id, first day of maand, ingediend_op) already, as `load` does
 
 
 Runner = Callable[[str, dict[str, Any]], pl.DataFrame]
@@ -1350,7 +1374,7 @@ def load(
 ) -> Inputs:
     """What the forecast needs from the warehouse (a DuckDB connection or cursor), known at
     `peildatum`, for the toewijzingen matching every given filter. Declarations come summed per
-    (toewijzing, maand, ingediend_op); the tariff indexation of the gemeente's settings
+    (toewijzing, month of maand, ingediend_op); the tariff indexation of the gemeente's settings
     (`instellingen_tariefindexatie`) and a tarief history (`jeugd_tarief_historie`) when present."""
     run: Runner = lambda sql, params: cursor.sql(sql, params=params).pl()  # noqa: E731
     tables = set(run("SELECT table_name FROM information_schema.tables", {})["table_name"].to_list())
@@ -1390,8 +1414,8 @@ def _fetch(
     if peildatum is not None:
         where.append("ingediend_op <= $peildatum")
     declaraties = run(
-        "SELECT toewijzing_id, maand, ingediend_op, sum(bedrag)::DOUBLE AS bedrag FROM jeugd_declaraties "
-        f"WHERE {' AND '.join(where)} GROUP BY toewijzing_id, maand, ingediend_op",
+        "SELECT toewijzing_id, date_trunc('month', maand)::DATE AS maand, ingediend_op, sum(bedrag)::DOUBLE AS bedrag FROM jeugd_declaraties "
+        f"WHERE {' AND '.join(where)} GROUP BY ALL",
         params | dated | {"rejected": list(REJECTED_STATUS)},
     )
     changes = history = None
@@ -1408,7 +1432,7 @@ def _fetch(
         history = run(
             f"SELECT toewijzing_id, geldig_vanaf, tarief::DOUBLE AS tarief FROM {HISTORIE_TABLE} {seen}".strip(), dated
         )
-    return Inputs(toewijzingen, declaraties, changes, history)
+    return Inputs(toewijzingen, declaraties, changes, history, per_maand=True)
 
 
 # Filters of the derived metric -> warehouse column of jeugd_toewijzingen.

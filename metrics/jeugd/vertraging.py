@@ -23,6 +23,7 @@ names the aanbieder and the months.
 from __future__ import annotations
 
 import datetime as dt
+from typing import NamedTuple
 
 import polars as pl
 
@@ -42,28 +43,77 @@ MONTH_SHORT = 0.1
 LATE_WINDOW = 12  # months of care (up to the peildatum's) looked at for lateness
 
 
-def age_in(peildatum: dt.date) -> pl.Expr:
+def age_in(peildatum: dt.date, prefix: str = "") -> pl.Expr:
     """Age (months after the month of care) at which a line counts as in, seen from the peildatum's
-    day: its lag in months, one more if it came later in that month than the peildatum's day."""
-    late_in_month = (pl.col("sub_day") > maanden.day_limit(peildatum)).cast(pl.Int32)
-    return (pl.col("sub_mi") - pl.col("mi") + late_in_month).clip(lower_bound=0)
+    day: its lag in months, one more if it came later in that month than the peildatum's day.
+    prefix "first_": of the first line of its toewijzing-month."""
+    late_in_month = (pl.col(f"{prefix}sub_day") > maanden.day_limit(peildatum)).cast(pl.Int32)
+    return (pl.col(f"{prefix}sub_mi") - pl.col("mi") + late_in_month).clip(lower_bound=0)
 
 
-def shares(d: pl.DataFrame, peildatum: dt.date, max_lag: int, history: int) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+def submitted_by(frame: pl.DataFrame, cut: dt.date) -> pl.DataFrame:
+    """The rows of `frame` (sorted by ingediend_op, nulls last) submitted by `cut`: a slice, not a filtered copy."""
+    dated = frame["ingediend_op"].head(frame.height - frame["ingediend_op"].null_count())  # no date: never in
+    return frame.slice(0, int(dated.search_sorted(cut, side="right")))
+
+
+def _submitted(column: str, prefix: str = "") -> dict[str, pl.Expr]:
+    """The month index and day of a submission date, as `age_in` reads them."""
+    return {f"{prefix}sub_mi": maanden.expr(column), f"{prefix}sub_day": pl.col(column).dt.day().cast(pl.Int32)}
+
+
+class Summed(NamedTuple):
+    """Declaration lines summed once to what `shares` needs, each frame sorted by submission date
+    so that what was in at a peildatum is a slice (`by`): far fewer rows than the lines.
+
+    days: per aanbieder, month of care (mi), submission day (ingediend_op, sub_mi, sub_day) and
+    whether the lines belong to a known toewijzing (linked): their amount (bedrag) and number (n).
+    later: the lines of a known toewijzing-month after its first line, per month of care, own
+    submission day and that of the first line (first_sub_mi, first_sub_day): their amount. A
+    toewijzing-month mostly comes in one line, so these are few."""
+
+    days: pl.DataFrame
+    later: pl.DataFrame
+
+    @classmethod
+    def of(cls, lines: pl.DataFrame) -> Summed:
+        """lines: tid, aanbieder, mi, ingediend_op, bedrag, sorted by mi, tid and ingediend_op (nulls
+        last): a toewijzing-month's first line is where tid or mi changes."""
+        first = pl.col("tid").ne_missing(pl.col("tid").shift(1)) | pl.col("mi").ne_missing(pl.col("mi").shift(1))
+        flagged = lines.lazy().with_columns(linked=pl.col("tid").is_not_null(), first=first)
+        days = flagged.group_by("aanbieder", "mi", "ingediend_op", "linked").agg(pl.col("bedrag").sum(), n=pl.len())
+        later = flagged.filter(pl.col("linked") & ~pl.col("first"))
+        firsts = flagged.filter(pl.col("linked") & pl.col("first")).join(later.select("tid", "mi"), on=["tid", "mi"], how="semi")
+        later = later.join(firsts.select("tid", "mi", first_in="ingediend_op"), on=["tid", "mi"]).group_by("mi", "ingediend_op", "first_in").agg(
+            pl.col("bedrag").sum()
+        )
+        # The submission month and day, which say at what age a line is in (`age_in`), on these few rows.
+        days = days.with_columns(pl.col("aanbieder").cast(pl.String), **_submitted("ingediend_op"))
+        later = later.with_columns(**_submitted("ingediend_op"), **_submitted("first_in", "first_")).drop("first_in")
+        days, later = pl.collect_all([f.sort("ingediend_op", "mi", nulls_last=True) for f in (days, later)])
+        return cls(days, later)
+
+    def by(self, cut: dt.date) -> Summed:
+        """What was in by `cut` (ingediend_op <= cut)."""
+        return Summed(submitted_by(self.days, cut), submitted_by(self.later, cut))
+
+
+def shares(summed: Summed, peildatum: dt.date, max_lag: int, history: int) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     """Completion shares per aanbieder, the reference months' eventual amounts, and how complete
     a toewijzing-month with lines in is by age (`line_completion`).
 
-    d: lines in by the peildatum (aanbieder, tid, mi, sub_mi, sub_day, bedrag). Returns
-    (shares: aanbieder, k, own, s, weight; with aanbieder POOLED for all together),
-    (eventual: aanbieder, mi, bedrag, n for the complete reference months) and (cc: k, cc)."""
+    summed: the lines in by the peildatum (`Summed`). Returns (shares: aanbieder, k, own, s,
+    weight; with aanbieder POOLED for all together), (eventual: aanbieder, mi, bedrag, n for the
+    complete reference months) and (cc: k, cc)."""
     p = maanden.mi(peildatum)
-    ref = d.filter(pl.col("mi").is_between(p - max_lag - history + 1, p - max_lag)).with_columns(k=age_in(peildatum).cast(pl.Int32))
+    in_ref = pl.col("mi").is_between(p - max_lag - history + 1, p - max_lag)
+    ref = summed.days.filter(in_ref).with_columns(k=age_in(peildatum).cast(pl.Int32))
     # The lines once per aanbieder, month and age; everything after works on these few rows.
     by_age = ref.group_by("aanbieder", "mi", "k").agg(amount=pl.col("bedrag").sum())
     by_age = pl.concat([by_age, by_age.group_by("mi", "k").agg(pl.col("amount").sum()).select(pl.lit(POOLED).alias("aanbieder"), "mi", "k", "amount")])
     # Lines, not distinct toewijzingen: a month mostly comes in one line, and this only weighs
     # how much an aanbieder's own shares count.
-    counts = ref.group_by("aanbieder", "mi").agg(n=pl.len())
+    counts = ref.group_by("aanbieder", "mi").agg(pl.col("n").sum())
     counts = pl.concat([counts, counts.group_by("mi").agg(pl.col("n").sum()).select(pl.lit(POOLED).alias("aanbieder"), "mi", "n")])
     eventual = by_age.group_by("aanbieder", "mi").agg(bedrag=pl.col("amount").sum()).join(counts, on=["aanbieder", "mi"], how="left")
     block = ((p - max_lag - pl.col("mi")) // BLOCK_MONTHS).alias("block")
@@ -90,21 +140,27 @@ def shares(d: pl.DataFrame, peildatum: dt.date, max_lag: int, history: int) -> t
         .select("aanbieder", pl.col("k").cast(pl.Int32), "own", "s", "weight")
         .sort("aanbieder", "k")
     )
-    return out, eventual, _line_completion(ref, by_age.filter(pl.col("aanbieder") == POOLED), ks)
+    return out, eventual, _line_completion(ref, summed.later.filter(in_ref), by_age.filter(pl.col("aanbieder") == POOLED), ks, peildatum)
 
 
-def _line_completion(ref: pl.DataFrame, by_age: pl.DataFrame, ks: pl.DataFrame) -> pl.DataFrame:
+def _line_completion(ref: pl.DataFrame, later: pl.DataFrame, by_age: pl.DataFrame, ks: pl.DataFrame, peildatum: dt.date) -> pl.DataFrame:
     """Per age k: of the toewijzing-months that have any line in by age k, which share of their
     eventual amount is in by then (k, cc). 1 where a month comes in one line (the usual iJw
     declaration); less where aanbieders split a month over several submissions. The price level
     is read from toewijzing-months with lines in: this says how complete such a month already is.
 
     From the complete reference months, like the completion shares:
-    cc(k) = (amount in by age k) / (eventual amount of the toewijzing-months with a line by age k)."""
+    cc(k) = (amount in by age k) / (eventual amount of the toewijzing-months with a line by age k).
+    A toewijzing-month counts from the age of its first line: the lines of known toewijzingen by
+    their own age, with the later lines (`Summed.later`) moved to the age of their month's first."""
     if ref.is_empty():
         return ks.with_columns(cc=pl.lit(1.0))
-    per_month = ref.filter(pl.col("tid").is_not_null()).group_by("tid", "mi").agg(eventual=pl.col("bedrag").sum(), first=pl.col("k").min())
-    den = per_month.group_by(k="first").agg(den=pl.col("eventual").sum())
+    own = ref.filter("linked").group_by("k").agg(den=pl.col("bedrag").sum())
+    moved = pl.concat([
+        later.group_by(k=age_in(peildatum).cast(pl.Int32)).agg(den=-pl.col("bedrag").sum()),
+        later.group_by(k=age_in(peildatum, "first_").cast(pl.Int32)).agg(den=pl.col("bedrag").sum()),
+    ])  # fmt: skip
+    den = pl.concat([own, moved]).group_by("k").agg(pl.col("den").sum())
     num = by_age.group_by("k").agg(num=pl.col("amount").sum())
     return (
         ks.join(num, on="k", how="left")

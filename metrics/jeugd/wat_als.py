@@ -195,9 +195,8 @@ def _from(fc: Forecast, scenario: Scenario) -> dt.date:
 
 def _share_from(start: dt.date) -> pl.Expr:
     """Per month (mi): the share of its days on or after `start` (0 before its month, 1 after)."""
-    first = maanden.start_expr(pl.col("mi"))
     days = maanden.days_expr(pl.col("mi")).cast(pl.Float64)
-    from_day = (first.dt.month_end() - pl.lit(start)).dt.total_days().cast(pl.Float64) + 1
+    from_day = (maanden.end_expr(pl.col("mi")) - pl.lit(start)).dt.total_days().cast(pl.Float64) + 1
     return pl.when(pl.col("mi") < maanden.mi(start)).then(0.0).when(pl.col("mi") > maanden.mi(start)).then(1.0).otherwise(from_day / days)
 
 
