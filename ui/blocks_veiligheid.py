@@ -237,14 +237,14 @@ def seizoen(r: Report, metric: str, *, title: str, wijken: tuple[str, ...] = (),
     )
     rule = alt.Chart(alt.Data(values=[{"y": 100}])).mark_rule(color=charts.MUTED, strokeDash=[4, 3]).encode(y="y:Q")
     chart = alt.layer(bars, rule).properties(height=280, title=title)
-    charts.show(chart, title, key=f"png-{r.key(title)}")
+    key = r.key(title)
+    charts.show(chart, title, key=f"png-{key}")
     st.caption(f"Gemiddelde per kalendermaand over {found['jaren'][0]} volledige jaren ({years}); 100 is een gemiddelde maand. Oranje: drukker dan gemiddeld.")
     table = Table(title)
     table.add(Column("Maand", "text", [row["naam"] for row in rows]))
     table.add(Column(f"Gemiddeld per maand ({years})", "number", found["gemiddeld"].to_list(), "decimaal"))
     table.add(Column("Index (gemiddelde maand = 100)", "number", found["index"].to_list(), "index"))
-    with st.expander(f"Tabel bij '{title}'"):
-        r.show_table(table)
+    r.chart_table(table, title, key)
 
 
 # ---- the wijkprofiel and its PDF ---------------------------------------------------------------------------

@@ -344,9 +344,11 @@ class Report:
 
         st.dataframe(frames.arrow(table.display()), hide_index=True, width="stretch", height=height)
         key = self.key(table.name)
-        left, right, _ = st.columns([1, 1, 6])
-        left.download_button("CSV", data=table.csv, file_name=f"{key}.csv", mime="text/csv", icon=":material/download:", on_click="ignore", key=f"csv-{key}")
-        right.download_button(
+        # One row of buttons in one block: a row of columns is four blocks more per table, and the
+        # browser redraws the page's whole tree for every element that arrives.
+        row = st.container(horizontal=True, gap="small")
+        row.download_button("CSV", data=table.csv, file_name=f"{key}.csv", mime="text/csv", icon=":material/download:", on_click="ignore", key=f"csv-{key}")
+        row.download_button(
             "Excel", data=table.excel, file_name=f"{key}.xlsx", mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             icon=":material/table:", on_click="ignore", key=f"xlsx-{key}",
         )  # fmt: skip
@@ -372,11 +374,20 @@ class Report:
     # ---- blocks: charts ------------------------------------------------------------------------
 
     def _chart(self, chart, name: str, table: Table | None, *, description: str | None = None) -> None:
-        charts.show(chart, name, key=f"png-{self.key(name)}")
+        key = self.key(name)
+        charts.show(chart, name, key=f"png-{key}")
         if description:
             st.caption(description)
         if table is not None:
-            with st.expander(f"Tabel bij '{selection.md_text(name)}'"):  # a chart title may hold a name from the data
+            self.chart_table(table, name, key)
+
+    def chart_table(self, table: Table, name: str, key: str) -> None:
+        """The table behind a chart (its text alternative), one click away. Drawn only once opened:
+        a grid and two buttons per chart, drawn for every chart on every visit, were most of what the
+        browser had to draw, for tables few people open. Opening it reruns the page."""
+        expander = st.expander(f"Tabel bij '{selection.md_text(name)}'", key=f"tabel-{key}", on_change="rerun")  # a chart title may hold a name from the data
+        if expander.open:
+            with expander:
                 self.show_table(table)
 
     def trend(self, figs: Sequence[Fig], *, by: str = "jaar", title: str, norm: bool = True, years: Sequence[int] | None = None,
