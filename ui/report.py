@@ -381,14 +381,19 @@ class Report:
         if table is not None:
             self.chart_table(table, name, key)
 
-    def chart_table(self, table: Table, name: str, key: str) -> None:
-        """The table behind a chart (its text alternative), one click away. Drawn only once opened:
-        a grid and two buttons per chart, drawn for every chart on every visit, were most of what the
-        browser had to draw, for tables few people open. Opening it reruns the page."""
-        expander = st.expander(f"Tabel bij '{selection.md_text(name)}'", key=f"tabel-{key}", on_change="rerun")  # a chart title may hold a name from the data
+    def details(self, label: str, draw: Callable[[], None], *, key: str) -> None:
+        """Detail under the story of a page, in an expander whose contents are drawn only once it is
+        opened (opening reruns the page). The browser redraws the whole page for every element that
+        arrives, so what few people open should not be drawn on every visit."""
+        expander = st.expander(label, key=key, on_change="rerun")
         if expander.open:
             with expander:
-                self.show_table(table)
+                draw()
+
+    def chart_table(self, table: Table, name: str, key: str) -> None:
+        """The table behind a chart (its text alternative), one click away."""
+        # A chart title may hold a name from the data.
+        self.details(f"Tabel bij '{selection.md_text(name)}'", lambda: self.show_table(table), key=f"tabel-{key}")
 
     def trend(self, figs: Sequence[Fig], *, by: str = "jaar", title: str, norm: bool = True, years: Sequence[int] | None = None,
               until: tuple[int, int] | None = None, description: str | None = None, height: int = 320) -> None:  # fmt: skip
