@@ -332,8 +332,7 @@ class Report:
                     cells = {"self": hidden, "prev": prev, "both": [a or b for a, b in zip(hidden, prev)]}[hidden_when]
                     table.add(Column(head if len(usable) == 1 else f"{head} ({m.label.lower()})", "number", aligned[col].to_list(), _table_format(_scale_format(m, col), col), cells))
         if expander:
-            with st.expander(expander):
-                self.show_table(table, height=height)
+            self.details(expander, lambda: self.show_table(table, height=height), key=self.key(f"details {table.name}"))
         else:
             self.show_table(table, height=height)
         return table
@@ -365,8 +364,7 @@ class Report:
                 hidden = frame[f"{col}_geheim"].to_list() if f"{col}_geheim" in frame.columns else None
                 table.add(Column(header, "number", values, number_format, hidden))
         if expander:
-            with st.expander(expander):
-                self.show_table(table)
+            self.details(expander, lambda: self.show_table(table), key=self.key(f"details {name}"))
         else:
             self.show_table(table)
         return table
