@@ -219,7 +219,7 @@ def bar(
     named: list[tuple[str, tuple[str, ...]]] = []
     # One wrapping row rather than columns: columns share the width out whatever the screen, so at
     # 768 px the month ("oktober") was cut off; here a filter that does not fit moves to a next line.
-    row = st.container(border=True, horizontal=True, gap="medium")
+    row = st.container(border=True, horizontal=True, gap="medium", vertical_alignment="bottom")  # boxes in line when a label wraps
     with row:
         for f in filters:
             if f.dimension == "jaar":
