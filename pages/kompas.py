@@ -35,13 +35,14 @@ if jaar is not None:
         columns=4,
     )
 
+    # The map shows where, the table beside it the numbers (sortable, with last year and the share);
+    # a bar chart of the same numbers would be one more chart for the browser to draw and tell nothing new.
     r.section("Inwoners per wijk", f"Op 1 januari {jaar}; de kaart en de tabel tonen elke wijk van de gemeente.")
-    left, right = r.columns([3, 2])
+    left, right = r.columns([1, 2])
     with left:
-        r.bars(Fig(inwoners, compare=("aandeel",)), "wijk", title=f"Inwoners per wijk {jaar}")
-    with right:
         r.map(Fig(inwoners), level="wijk", title=f"Inwoners per wijk, {jaar}")
-    r.table("wijk", [Col(inwoners, compare=("vorig_jaar", "aandeel"))], name=f"Inwoners per wijk {jaar}", height=300)
+    with right:
+        r.table("wijk", [Col(inwoners, compare=("vorig_jaar", "aandeel"))], name=f"Inwoners per wijk {jaar}", height=455)
 
 blocks_kompas.changelog(r)
 

@@ -113,32 +113,38 @@ with right:
     else:
         r.note("Geen maandcijfers geladen (CBS/Politie 47022NED): de trend per maand en het seizoenspatroon ontbreken.")
 if dekking.maandjaren:
-    left, right = r.columns(2)
-    with left:
-        blocks_veiligheid.seizoen(r, "misdrijven", title=f"Seizoenspatroon misdrijven, {gemeente}", soort=soort)
-    with right:
-        if wijk:
-            blocks_veiligheid.seizoen(r, "misdrijven", title=f"Seizoenspatroon misdrijven, {wijknaam}", wijken=(wijk,), soort=soort)
+
+    def seizoen_misdrijven() -> None:
+        left, right = r.columns(2)
+        with left:
+            blocks_veiligheid.seizoen(r, "misdrijven", title=f"Seizoenspatroon misdrijven, {gemeente}", soort=soort)
+        with right:
+            if wijk:
+                blocks_veiligheid.seizoen(r, "misdrijven", title=f"Seizoenspatroon misdrijven, {wijknaam}", wijken=(wijk,), soort=soort)
+
+    r.details("Seizoenspatroon misdrijven: welke maanden zijn drukker dan gemiddeld?", seizoen_misdrijven, key="seizoen-misdrijven")
 
 # --- overlast -------------------------------------------------------------------------------
 r.section(f"Overlast in {jaar}", "Registraties van overlast door de politie, per categorie (CBS/Politie 47024NED).")
 if not r.missing(overlast):
-    left, right = r.columns(2)
-    with left:
-        r.bars(Fig(overlast, where=heel_jaar, compare=("aandeel",)), "soort_overlast", title=f"Overlast per categorie, {jaar}")
-    with right:
-        blocks_veiligheid.seizoen(r, "overlast", title=f"Seizoenspatroon overlast, {gemeente}")
+    r.bars(Fig(overlast, where=heel_jaar, compare=("aandeel",)), "soort_overlast", title=f"Overlast per categorie, {jaar}")
+    r.details(
+        "Seizoenspatroon overlast: welke maanden zijn drukker dan gemiddeld?",
+        lambda: blocks_veiligheid.seizoen(r, "overlast", title=f"Seizoenspatroon overlast, {gemeente}"),
+        key="seizoen-overlast",
+    )
     r.table("soort_overlast", [Col(overlast, compare=("vorig_jaar", "aandeel"), where=heel_jaar)], name=f"Overlast per categorie {jaar}")
     blocks_veiligheid.gebieden(r, "overlast", niveau, jaar, title=f"Overlast per {niveau}, {jaar}")
 
 # --- meldingen openbare ruimte ----------------------------------------------------------------------
 r.section(f"Meldingen openbare ruimte, {jaar} · {r.page.area}", "Wat bewoners melden over de openbare ruimte, en hoe snel de gemeente het afhandelt.")
 if not r.missing(meldingen, binnen_termijn, afhandeltijd):
-    left, right = r.columns(2)
-    with left:
-        r.bars(Fig(meldingen, where=heel_jaar), "meldingcategorie", title=f"Meldingen per categorie, {jaar}")
-    with right:
-        blocks_veiligheid.seizoen(r, "meldingen", title="Seizoenspatroon meldingen", wijken=tuple(sorted(r.engine.scope.wijken or ())))
+    r.bars(Fig(meldingen, where=heel_jaar), "meldingcategorie", title=f"Meldingen per categorie, {jaar}")
+    r.details(
+        "Seizoenspatroon meldingen: welke maanden zijn drukker dan gemiddeld?",
+        lambda: blocks_veiligheid.seizoen(r, "meldingen", title="Seizoenspatroon meldingen", wijken=tuple(sorted(r.engine.scope.wijken or ()))),
+        key="seizoen-meldingen",
+    )
     r.table(
         "meldingcategorie",
         [

@@ -58,8 +58,7 @@ def forecast(r: Report, keuze: jeugdzorg.Keuze, lasten: Metric, begroting: Metri
     for c in MONTH_COLUMNS:
         values = fc.months[c].to_list()
         per_maand.add(Column(prognose.LABELS[c], "number", values, "euro_exact", _hidden(r, values)))
-    with st.expander("Prognose per zorgmaand (tabel)"):
-        r.show_table(per_maand)
+    r.details("Prognose per zorgmaand (tabel)", lambda: r.show_table(per_maand), key="prognose-per-maand")
 
 
 def backtest(r: Report, keuze: jeugdzorg.Keuze) -> None:
@@ -112,8 +111,7 @@ def backtest(r: Report, keuze: jeugdzorg.Keuze) -> None:
     ):
         values = detail[c].to_list()
         per_jaar.add(Column(header, "number", values, number_format, _hidden(r, values)))
-    with st.expander("Backtest per jaar (tabel)"):
-        r.show_table(per_jaar)
+    r.details("Backtest per jaar (tabel)", lambda: r.show_table(per_jaar), key="backtest-per-jaar")
 
 
 def _hidden(r: Report, values: list) -> list[bool]:
@@ -219,5 +217,4 @@ def what_if(r: Report, keuze: jeugdzorg.Keuze, lasten: Metric, begroting: Metric
     for c, header in (("prognose", "Prognose, ongewijzigd"), ("prognose_scenario", "Prognose met deze aannames"), ("verschil", "Verschil")):
         values = months[c].to_list()
         table.add(Column(header, "number", values, "euro_verschil" if c == "verschil" else "euro_exact", _hidden(r, values)))
-    with st.expander("Wat als per zorgmaand (tabel)"):
-        r.show_table(table)
+    r.details("Wat als per zorgmaand (tabel)", lambda: r.show_table(table), key="wat-als-per-maand")

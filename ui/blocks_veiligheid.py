@@ -238,14 +238,14 @@ def seizoen(r: Report, metric: str, *, title: str, wijken: tuple[str, ...] = (),
     )
     rule = alt.Chart(alt.Data(values=[{"y": 100}])).mark_rule(color=charts.MUTED, strokeDash=[4, 3]).encode(y=alt.Y("y:Q"))
     chart = alt.layer(bars, rule).properties(height=280, title=title)
-    charts.show(chart, title, key=f"png-{r.key(title)}")
+    key = r.key(title)
+    charts.show(chart, title, key=f"png-{key}")
     st.caption(f"Gemiddelde per kalendermaand over {found['jaren'][0]} volledige jaren ({years}); 100 is een gemiddelde maand. Oranje: drukker dan gemiddeld.")
     table = Table(title)
     table.add(Column("Maand", "text", [row["naam"] for row in rows]))
     table.add(Column(f"Gemiddeld per maand ({years})", "number", found["gemiddeld"].to_list(), "decimaal"))
     table.add(Column("Index (gemiddelde maand = 100)", "number", found["index"].to_list(), "index"))
-    with st.expander(f"Tabel bij '{title}'"):
-        r.show_table(table)
+    r.chart_table(table, title, key)
 
 
 # ---- the wijkprofiel and its PDF ---------------------------------------------------------------------------
@@ -268,18 +268,13 @@ def wijkprofiel(r: Report, wijk: str, jaar: int) -> None:
         r.note(note, icon=":material/lock:" if "eigen wijken" in note else ":material/info:")
     if r.engine.scope.spec.disclosure_control and any(x.groep == "Jeugd" for x in p.regels):
         r.caption("Jeugdhulp gaat over personen: afgerond op vijftallen, 0-7 als 'geheim' (afscherming), op het scherm en in het wijkrapport.")
-    trend, soorten = _profile_charts(p)
-    left, right = st.columns(2)
-    with left:
-        if trend is not None:
-            charts.show(trend, trend.title, key=f"png-{r.key('profiel-trend')}")
-        else:
-            r.note("Geen reeks per jaar: de bevolking of de misdrijven per jaar ontbreken.")
-    with right:
-        if soorten is not None:
-            charts.show(soorten, soorten.title, key=f"png-{r.key('profiel-soorten')}")
-        else:
-            r.note("Geen uitsplitsing naar soort misdrijf geladen.")
+    # On screen the soorten only: the wijk's series per year beside the gemeente's is the trend
+    # chart higher up on this page (the same numbers); the PDF, a page on its own, has both.
+    _, soorten = _profile_charts(p)
+    if soorten is not None:
+        charts.show(soorten, soorten.title, key=f"png-{r.key('profiel-soorten')}")
+    else:
+        r.note("Geen uitsplitsing naar soort misdrijf geladen.")
     rol = r.engine.scope.spec.label
     demo = bool(r.page.build and r.page.build.demo)
 

@@ -332,8 +332,7 @@ class Report:
                     cells = {"self": hidden, "prev": prev, "both": [a or b for a, b in zip(hidden, prev)]}[hidden_when]
                     table.add(Column(head if len(usable) == 1 else f"{head} ({m.label.lower()})", "number", aligned[col].to_list(), _table_format(_scale_format(m, col), col), cells))
         if expander:
-            with st.expander(expander):
-                self.show_table(table, height=height)
+            self.details(expander, lambda: self.show_table(table, height=height), key=self.key(f"details {table.name}"))
         else:
             self.show_table(table, height=height)
         return table
@@ -344,9 +343,11 @@ class Report:
 
         st.dataframe(frames.arrow(table.display()), hide_index=True, width="stretch", height=height)
         key = self.key(table.name)
-        left, right, _ = st.columns([1, 1, 6])
-        left.download_button("CSV", data=table.csv, file_name=f"{key}.csv", mime="text/csv", icon=":material/download:", on_click="ignore", key=f"csv-{key}")
-        right.download_button(
+        # One row of buttons in one block: a row of columns is four blocks more per table, and the
+        # browser redraws the page's whole tree for every element that arrives.
+        row = st.container(horizontal=True, gap="small")
+        row.download_button("CSV", data=table.csv, file_name=f"{key}.csv", mime="text/csv", icon=":material/download:", on_click="ignore", key=f"csv-{key}")
+        row.download_button(
             "Excel", data=table.excel, file_name=f"{key}.xlsx", mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             icon=":material/table:", on_click="ignore", key=f"xlsx-{key}",
         )  # fmt: skip
@@ -363,8 +364,7 @@ class Report:
                 hidden = frame[f"{col}_geheim"].to_list() if f"{col}_geheim" in frame.columns else None
                 table.add(Column(header, "number", values, number_format, hidden))
         if expander:
-            with st.expander(expander):
-                self.show_table(table)
+            self.details(expander, lambda: self.show_table(table), key=self.key(f"details {name}"))
         else:
             self.show_table(table)
         return table
@@ -372,12 +372,26 @@ class Report:
     # ---- blocks: charts ------------------------------------------------------------------------
 
     def _chart(self, chart, name: str, table: Table | None, *, description: str | None = None) -> None:
-        charts.show(chart, name, key=f"png-{self.key(name)}")
+        key = self.key(name)
+        charts.show(chart, name, key=f"png-{key}")
         if description:
             st.caption(description)
         if table is not None:
-            with st.expander(f"Tabel bij '{selection.md_text(name)}'"):  # a chart title may hold a name from the data
-                self.show_table(table)
+            self.chart_table(table, name, key)
+
+    def details(self, label: str, draw: Callable[[], None], *, key: str) -> None:
+        """Detail under the story of a page, in an expander whose contents are drawn only once it is
+        opened (opening reruns the page). The browser redraws the whole page for every element that
+        arrives, so what few people open should not be drawn on every visit."""
+        expander = st.expander(label, key=key, on_change="rerun")
+        if expander.open:
+            with expander:
+                draw()
+
+    def chart_table(self, table: Table, name: str, key: str) -> None:
+        """The table behind a chart (its text alternative), one click away."""
+        # A chart title may hold a name from the data.
+        self.details(f"Tabel bij '{selection.md_text(name)}'", lambda: self.show_table(table), key=f"tabel-{key}")
 
     def trend(self, figs: Sequence[Fig], *, by: str = "jaar", title: str, norm: bool = True, years: Sequence[int] | None = None,
               until: tuple[int, int] | None = None, description: str | None = None, height: int = 320) -> None:  # fmt: skip

@@ -211,20 +211,22 @@ def bar(
         years.insert(0, default_period[0])
     if default_year is None:
         default_year = default_period[0] if default_period else (years[0] if years else None)
-    widths = [1.1 if f.dimension in ("jaar", PERIODE) else (2.0 if f.multi else 1.6) for f in filters]
     jaar, tm = default_year, 12
     chosen: list[tuple[str, tuple]] = []
     named: list[tuple[str, tuple[str, ...]]] = []
-    with st.container(border=True):
-        for col, f in zip(st.columns(widths), filters):
+    # One wrapping row rather than columns: columns share the width out whatever the screen, so at
+    # 768 px the month ("oktober") was cut off; here a filter that does not fit moves to a next line.
+    row = st.container(border=True, horizontal=True, gap="medium", vertical_alignment="bottom")  # boxes in line when a label wraps
+    with row:
+        for f in filters:
             if f.dimension == "jaar":
                 if years:
-                    jaar = int(col.selectbox(f.label or "Jaar", years, index=years.index(default_year) if default_year in years else 0, key=f.key, bind="query-params"))
+                    jaar = int(row.selectbox(f.label or "Jaar", years, index=years.index(default_year) if default_year in years else 0, key=f.key, bind="query-params"))
                 continue
             if f.dimension == PERIODE:
                 default_tm = default_period[1] if default_period else 12
                 tm = int(
-                    col.selectbox(
+                    row.selectbox(
                         f.label or "Periode: januari t/m",
                         list(range(1, 13)),
                         index=default_tm - 1,
@@ -239,7 +241,7 @@ def bar(
             label = f.label or dim.label
             own_wijken_only = f.dimension == "wijk" and engine.scope.wijken is not None and (main is None or engine.internal(main))
             if f.multi:
-                picked = col.multiselect(
+                picked = row.multiselect(
                     label, list(choices), format_func=lambda c, ch=choices: ch.get(c, c), key=f.key, bind="query-params",
                     placeholder=f.all_label or ("Uw wijken" if own_wijken_only else "Alle"),
                 )  # fmt: skip
@@ -248,7 +250,7 @@ def bar(
                 everything = f.all_label or f"Alle ({label.lower()})"
                 # A wijk choice on public figures opens on the user's own (first) wijk.
                 own = [c for c in own_wijken(engine) if c in choices] if f.dimension == "wijk" and not own_wijken_only else []
-                pick = col.selectbox(
+                pick = row.selectbox(
                     label, [None, *choices], index=1 + list(choices).index(own[0]) if own else 0,
                     format_func=lambda c, ch=choices, a=everything: a if c is None else ch.get(c, c), key=f.key, bind="query-params",
                 )  # fmt: skip
