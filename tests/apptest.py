@@ -70,9 +70,12 @@ def app(*, role: str | None = None, logged_in: bool = True, timeout: float = 60)
     return at
 
 
-def open_page(url_path: str, *, role: str | None = None, timeout: float = 60) -> AppTest:
-    """Run Home.py, then switch to the page at `url_path` ("" is Kompas) and run it."""
+def open_page(url_path: str, *, role: str | None = None, timeout: float = 60, opened: tuple[str, ...] = ()) -> AppTest:
+    """Run Home.py, then switch to the page at `url_path` ("" is Kompas) and run it; `opened`: the
+    keys of sections drawn only when opened (Report.details) that the user opened."""
     at = app(role=role, timeout=timeout)
+    for key in opened:
+        at.session_state[key] = True
     at.run()
     if url_path:
         at.switch_page(PAGE_FILES[url_path])

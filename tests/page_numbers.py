@@ -85,9 +85,11 @@ def record(db: Path, roles_file: Path) -> dict[str, dict]:
                     raise RuntimeError(f"{view_key(role, path, params)}: {[e.value for e in at.exception]}")
                 return at
 
-            at = view([])
-            if closed := details(at):
-                at = view(closed)
+            opened: list[str] = []
+            at = view(opened)
+            while closed := [key for key in details(at) if key not in opened]:  # details inside details too
+                opened += closed
+                at = view(opened)
             out[view_key(role, path, params)] = numbers(at)
     return out
 

@@ -39,6 +39,8 @@ def test_jeugd_filter_changes_the_numbers_and_lives_in_the_url(page, app_url):
     expect(charts.first).to_be_visible()
     assert charts.count() >= 5
     assert page.get_by_role("button", name="PNG").count() >= 5
+    page.get_by_text("Hoe goed is de prognose? De toets op eerdere jaren").click()
+    wait_for_app_run(page)
     expect(page.get_by_text("Hoe goed is de prognose? We hebben hem achteraf opnieuw gemaakt")).to_be_visible()
     expect(page.get_by_test_id("stMetric").filter(has_text="Afwijking prognose eind juni")).to_be_visible()
 
