@@ -61,7 +61,7 @@ def expr(column: str | pl.Expr) -> pl.Expr:
 _CALENDAR_MONTHS = 10_001 * 12
 
 
-@functools.cache
+@functools.lru_cache(maxsize=1)
 def _calendar() -> pl.DataFrame:
     index = pl.int_range(0, _CALENDAR_MONTHS + 1, eager=True, dtype=pl.Int32)
     starts = pl.select(pl.date(index // 12, index % 12 + 1, 1)).to_series()

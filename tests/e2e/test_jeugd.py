@@ -40,11 +40,17 @@ def test_jeugd_filter_changes_the_numbers_and_lives_in_the_url(page, app_url):
     assert charts.count() >= 5
     assert page.get_by_role("button", name="PNG").count() >= 5
     page.get_by_text("Hoe goed is de prognose? De toets op eerdere jaren").click()
-    wait_for_app_run(page)
+    # Opening the section reruns the page: its text shows once that rerun has begun.
     expect(page.get_by_text("Hoe goed is de prognose? We hebben hem achteraf opnieuw gemaakt")).to_be_visible()
+    wait_for_app_run(page)
     expect(page.get_by_test_id("stMetric").filter(has_text="Afwijking prognose eind juni")).to_be_visible()
 
-    page.get_by_test_id("stSelectbox").filter(has_text="Soort jeugdhulp").click()
+    # Back up to the filters as a user scrolls, before clicking: a select list opened while
+    # Playwright is still scrolling the page closes again.
+    soort = page.get_by_test_id("stSelectbox").filter(has_text="Soort jeugdhulp")
+    soort.scroll_into_view_if_needed()
+    page.wait_for_timeout(300)
+    soort.click()
     page.get_by_role("option", name="jeugd-GGZ", exact=True).click()
     wait_for_app_run(page)
     assert_no_exception(page)
