@@ -270,9 +270,9 @@ def wijkprofiel(r: Report, wijk: str, jaar: int) -> None:
         r.caption("Jeugdhulp gaat over personen: afgerond op vijftallen, 0-7 als 'geheim' (afscherming), op het scherm en in het wijkrapport.")
     # On screen the soorten only: the wijk's series per year beside the gemeente's is the trend
     # chart higher up on this page (the same numbers); the PDF, a page on its own, has both.
-    _, soorten = _profile_charts(p)
-    if soorten is not None:
-        charts.show(soorten, soorten.title, key=f"png-{r.key('profiel-soorten')}")
+    chart = _soorten_chart(p)
+    if chart is not None:
+        charts.show(chart, chart.title, key=f"png-{r.key('profiel-soorten')}")
     else:
         r.note("Geen uitsplitsing naar soort misdrijf geladen.")
     rol = r.engine.scope.spec.label
@@ -288,26 +288,30 @@ def wijkprofiel(r: Report, wijk: str, jaar: int) -> None:
     )  # fmt: skip
 
 
-def _profile_charts(p) -> tuple[alt.LayerChart | None, alt.Chart | None]:
-    trend = None
-    if p.trend.height:
-        series = list(dict.fromkeys(p.trend["reeks"].to_list()))
-        rows = [
-            {"x": j, "x_tekst": str(j), "reeks": s, "y": v, "waarde": v, "tekst": fmt.number(v, "decimaal")}
-            for j, s, v in zip(p.trend["jaar"].to_list(), p.trend["reeks"].to_list(), p.trend["waarde"].to_list())
-        ]
-        trend = charts.lines(rows, x="x", x_type="O", x_title=None, y_title="Per 1.000 inwoners", axis=",.0f", series=series, dashes=True, height=300)
-        trend = trend.properties(title=f"Misdrijven per 1.000 inwoners: {p.wijk_naam} en gemeente")
-    soorten = None
-    if p.soorten.height:
-        rows = []
-        for label, w, g in zip(p.soorten["soort_label"].to_list(), p.soorten["wijk"].to_list(), p.soorten["gemeente"].to_list()):
-            rows.append({"label": label, "bron": p.wijk_naam, "x": w, "tekst": fmt.number(w, "decimaal")})
-            if g is not None:
-                rows.append({"label": label, "bron": "Gemeente", "x": g, "tekst": fmt.number(g, "decimaal")})
-        soorten = _paired_bars(rows, sources=[p.wijk_naam, "Gemeente"], order=p.soorten["soort_label"].to_list(), x_title="Per 1.000 inwoners")
-        soorten = soorten.properties(title=f"Meest voorkomende soorten in {p.wijk_naam}, {p.jaar}")
-    return trend, soorten
+def _trend_chart(p) -> alt.LayerChart | None:
+    """The wijk's misdrijven per 1.000 inwoners per year beside the gemeente's (the PDF only)."""
+    if not p.trend.height:
+        return None
+    series = list(dict.fromkeys(p.trend["reeks"].to_list()))
+    rows = [
+        {"x": j, "x_tekst": str(j), "reeks": s, "y": v, "waarde": v, "tekst": fmt.number(v, "decimaal")}
+        for j, s, v in zip(p.trend["jaar"].to_list(), p.trend["reeks"].to_list(), p.trend["waarde"].to_list())
+    ]
+    trend = charts.lines(rows, x="x", x_type="O", x_title=None, y_title="Per 1.000 inwoners", axis=",.0f", series=series, dashes=True, height=300)
+    return trend.properties(title=f"Misdrijven per 1.000 inwoners: {p.wijk_naam} en gemeente")
+
+
+def _soorten_chart(p) -> alt.Chart | None:
+    """The wijk's most frequent soorten misdrijf per 1.000 inwoners beside the gemeente's."""
+    if not p.soorten.height:
+        return None
+    rows = []
+    for label, w, g in zip(p.soorten["soort_label"].to_list(), p.soorten["wijk"].to_list(), p.soorten["gemeente"].to_list()):
+        rows.append({"label": label, "bron": p.wijk_naam, "x": w, "tekst": fmt.number(w, "decimaal")})
+        if g is not None:
+            rows.append({"label": label, "bron": "Gemeente", "x": g, "tekst": fmt.number(g, "decimaal")})
+    chart = _paired_bars(rows, sources=[p.wijk_naam, "Gemeente"], order=p.soorten["soort_label"].to_list(), x_title="Per 1.000 inwoners")
+    return chart.properties(title=f"Meest voorkomende soorten in {p.wijk_naam}, {p.jaar}")
 
 
 def _paired_bars(rows: list[dict], *, sources: list[str], order: list[str], x_title: str) -> alt.Chart:
@@ -356,8 +360,7 @@ def rapport(p, *, rol: str, demo: bool) -> bytes:
     """The wijkrapport PDF: the two charts rendered to PNG in child processes (side by side, off
     this process's GIL), then the page laid out with fpdf2. Logs how long each part took."""
     start = time.perf_counter()
-    trend, soorten = _profile_charts(p)
-    wanted = [(c.title if c is not None else t, c) for c, t in ((trend, "Misdrijven per 1.000 inwoners"), (soorten, "Soorten misdrijf"))]
+    wanted = [(c.title if c is not None else t, c) for c, t in ((_trend_chart(p), "Misdrijven per 1.000 inwoners"), (_soorten_chart(p), "Soorten misdrijf"))]
     with ThreadPoolExecutor(max_workers=2) as pool:
         # The PDF sets the title itself; the chart in the PDF goes without.
         pngs = list(pool.map(lambda c: charts.png(c.properties(width=330, height=260, title="")) if c is not None else None, [c for _, c in wanted]))
