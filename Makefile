@@ -38,7 +38,7 @@ $(DB): | $(RUN_STAMP)
 	DATAKOMPAS_DB=$(DB) $(PY) -m data_sources build --demo
 
 run: $(RUN_STAMP) $(DB)
-	DATAKOMPAS_DB=$(DB) $(VENV)/bin/streamlit run Home.py
+	DATAKOMPAS_DB=$(DB) $(VENV)/bin/python -m ui.server run Home.py
 
 # Reload on save, for editing pages. Not for serving many users: the watcher runs on the server's
 # event loop after every script run (docs/concurrency.md); .streamlit/config.toml turns it off.

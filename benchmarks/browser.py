@@ -1,5 +1,6 @@
-"""The app as users get it: `streamlit run Home.py` on the warehouse, pages opened in headless
-Chromium (tests/e2e/load.py), the server's memory measured throughout.
+"""The app as users get it: `python -m ui.server run Home.py` (as `make run` starts it) on the
+warehouse, pages opened in headless Chromium (tests/e2e/load.py), the server's memory measured
+throughout.
 
 Per page: the time from navigation to a finished render (app connected, script run over, no
 skeleton left, no exception), first visit after the server started (cold: its caches are empty,

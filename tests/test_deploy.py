@@ -60,6 +60,9 @@ def test_app_unit_passes_streamlit_options_that_exist():
 
     unit = _unit("datakompas.service")
     command = shlex.split(_value(unit, "Service", "ExecStart")[0])
+    # The app's server (ui/server.py), which loads the code before the first visit, as `make run`.
+    server = command[command.index("--") + 1 :]
+    assert server[1:5] == ["-m", "ui.server", "run", "Home.py"]
     streamlit_args = command[command.index("run") + 2 :]
     options = dict(zip(streamlit_args[::2], streamlit_args[1::2]))
     for flag in options:

@@ -1,4 +1,5 @@
-"""Browser tests: the real app (`streamlit run`) on a free port, driven by Debian's Chromium.
+"""Browser tests: the real app (`python -m ui.server run Home.py`, as `make run` starts it) on a
+free port, driven by Debian's Chromium.
 
 The server runs on the session's demo warehouse. We wait for a finished run the way Streamlit's
 own e2e suite does (app connected, script state notRunning, no skeletons left), fail on any
@@ -85,7 +86,8 @@ class Server(NamedTuple):
 
 @contextlib.contextmanager
 def serve(db: Path, log: Path, *args: str, env: dict | None = None, port: int | None = None):
-    """`streamlit run Home.py` on a free port (or `port`), on warehouse `db`; yields the Server."""
+    """The app's server (`python -m ui.server run Home.py`, as `make run` and the hosted unit start
+    it) on a free port (or `port`), on warehouse `db`; yields the Server."""
     port = port or _free_port()
     extra = env or {}
     env = {**os.environ, "DATAKOMPAS_DB": str(db), "STREAMLIT_SERVER_HEADLESS": "true"}
@@ -93,7 +95,7 @@ def serve(db: Path, log: Path, *args: str, env: dict | None = None, port: int | 
     env.update(extra)
     with open(log, "wb") as out:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "Home.py", "--server.port", str(port), "--server.address", "127.0.0.1", *args],
+            [sys.executable, "-m", "ui.server", "run", "Home.py", "--server.port", str(port), "--server.address", "127.0.0.1", *args],
             cwd=ROOT,
             env=env,
             stdout=out,
@@ -183,7 +185,7 @@ def oidc_provider():
 
 @pytest.fixture(scope="session")
 def hosted_app(demo_db, chromium_path, oidc_provider, tmp_path_factory):
-    """`streamlit run Home.py` with [auth] pointing at the provider, and the test roles file."""
+    """The app's server with [auth] pointing at the provider, and the test roles file."""
     tmp = tmp_path_factory.mktemp("hosted")
     port = _free_port()
     secrets = tmp / "secrets.toml"
