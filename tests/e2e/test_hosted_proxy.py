@@ -4,6 +4,7 @@ ports and the upstream address are changed for the test; skipped when nginx is n
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import ssl
@@ -26,6 +27,7 @@ CONF = ROOT / "deploy" / "nginx-datakompas.conf"
 
 def _site(conf: str, *, cert: Path, key: Path, app_port: int, http_port: int, https_port: int) -> str:
     conf = conf.replace("/etc/ssl/datakompas/fullchain.pem", str(cert)).replace("/etc/ssl/datakompas/privkey.pem", str(key))
+    conf = conf.replace("/var/cache/nginx/datakompas", str(cert.parent / "cache"))
     conf = re.sub(r"server 127\.0\.0\.1:8501", f"server 127.0.0.1:{app_port}", conf)
     conf = re.sub(r"listen 80;", f"listen 127.0.0.1:{http_port};", conf)
     conf = re.sub(r"listen 443 ssl http2;", f"listen 127.0.0.1:{https_port} ssl http2;", conf)
@@ -47,7 +49,9 @@ def test_nginx_config_serves_the_app_over_tls_with_websockets_and_health(browser
     site.write_text(_site(CONF.read_text(), cert=cert, key=key, app_port=app_port, http_port=_free_port(), https_port=https_port))
     main = tmp_path / "nginx.conf"
     main.write_text(
-        f"pid {tmp_path}/nginx.pid;\nerror_log {tmp_path}/error.log;\nevents {{}}\n"
+        # As root, nginx's workers would run as nobody, who may not enter the test's own folder.
+        ("user root;\n" if os.geteuid() == 0 else "")
+        + f"pid {tmp_path}/nginx.pid;\nerror_log {tmp_path}/error.log;\nevents {{}}\n"
         f"http {{\n access_log {tmp_path}/access.log;\n client_body_temp_path {tmp_path}/body;\n proxy_temp_path {tmp_path}/proxy;\n"
         f" fastcgi_temp_path {tmp_path}/fcgi;\n uwsgi_temp_path {tmp_path}/uwsgi;\n scgi_temp_path {tmp_path}/scgi;\n include {site};\n}}\n"
     )
@@ -69,6 +73,15 @@ def test_nginx_config_serves_the_app_over_tls_with_websockets_and_health(browser
                 time.sleep(0.1)
         else:
             pytest.fail("nginx did not answer: " + (tmp_path / "error.log").read_text())
+        # Streamlit's front-end files come compressed, and from nginx's cache after the first time.
+        with urllib.request.urlopen(f"{base}/", context=insecure, timeout=10) as r:
+            bundle = re.search(r'src="\.?/?(static/js/[^"]+\.js)"', r.read().decode())
+        assert bundle, "the page names Streamlit's script"
+        for _ in range(2):
+            request = urllib.request.Request(f"{base}/{bundle.group(1)}", headers={"Accept-Encoding": "gzip"})
+            with urllib.request.urlopen(request, context=insecure, timeout=10) as r:
+                assert r.headers["Content-Encoding"] == "gzip" and "immutable" in r.headers["Cache-Control"]
+        assert list((tmp_path / "cache").rglob("*")), "nginx keeps the file in its cache"
         context = browser.new_context(ignore_https_errors=True, viewport={"width": 1280, "height": 900}, locale="nl-NL")
         try:
             pg = context.new_page()
