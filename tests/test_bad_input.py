@@ -264,3 +264,21 @@ def test_utf8_and_long_lines_are_found_past_the_fast_paths(tmp_path):
     (tmp_path / "wit.csv").write_bytes(b" \r\n\t\n")
     problems = Problems()
     assert readers.read_bytes(tmp_path / "wit.csv", problems) is None and "leeg" in "\n".join(problems.lines())
+
+
+def test_keys_in_order_skip_the_duplicate_search_but_nothing_else():
+    # A key column in strictly increasing order proves itself unique; anything else (a repeat
+    # next to itself, a repeat out of order, an empty key) still goes through the full search.
+    import polars as pl
+
+    from data_sources.problems import Problems
+    from data_sources.schema import Column, Schema, unique_by_order
+
+    assert unique_by_order(pl.Series(["A1", "A2", "B1"])) and unique_by_order(pl.Series([], dtype=pl.String))
+    assert not unique_by_order(pl.Series(["A1", "A1", "B1"]))
+    assert not unique_by_order(pl.Series(["A1", None, "B1"]))
+    schema = Schema("t", (Column("id", "str", "id", nullable=True),), key=("id",))
+    for ids, line in ((["A1", "A2", "A2", "B1"], 4), (["B1", "A1", "C1", "A1"], 3), (["A1", None, None], 3)):
+        problems = Problems()
+        schema.coerce(pl.DataFrame({"id": ids}), "f.csv", problems)
+        assert any("sleutel komt meer dan eens voor" in p and f"f.csv:{line}" in p for p in problems.lines()), (ids, problems.lines())
