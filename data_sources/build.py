@@ -84,9 +84,14 @@ def read_all(inputs: Inputs, progress=say, sink: Sink | None = None) -> tuple[li
     pseudonymiser = Pseudonymiser.for_files(jeugd_files) if jeugd_files else None
     # Tables another source checks its rows against (declaraties -> toewijzingen) stay in ctx.tables.
     needed = {need for key in inputs.sources for need in registry.get(key).needs}
-    for key in registry.SOURCE_KEYS:
-        if key not in inputs.sources:
-            continue
+    order = [key for key in registry.SOURCE_KEYS if key in inputs.sources]
+    held: dict[str, tuple[str, ...]] = {}  # source key -> its table names in ctx.tables
+    for at, key in enumerate(order):
+        # Let go of what no source still to come checks against (toewijzingen after declaraties).
+        later = {need for k in order[at:] for need in registry.get(k).needs}
+        for done in [k for k in held if k not in later]:
+            for name in held.pop(done):
+                ctx.tables.pop(name, None)
         spec = inputs.sources[key]
         source = registry.get(key)
         for need in source.needs:
@@ -110,7 +115,11 @@ def read_all(inputs: Inputs, progress=say, sink: Sink | None = None) -> tuple[li
             ctx.regios = tables
         if len(problems) == before and key in needed:
             ctx.tables.update(tables)
+            held[key] = tuple(tables)
         item = Loaded(key, tables, spec.files, seconds, rows, tuple(tables), cpu_seconds=_cpu() - c0)
+        # Only `item` may hold the frames: the sink lets go of them once written, and a name here
+        # would keep the largest source alive while the next one is read (hundreds of MB at scale 30).
+        del tables
         loaded.append(item)
         if sink is not None and not problems:
             sink(item)
@@ -231,12 +240,10 @@ def build(
     # the build holds one source at a time, not all of them (a national-scale build must fit on a
     # laptop). The file is only renamed into place when every input was valid; otherwise it is
     # removed, and the existing warehouse was never touched.
-    con = duckdb.connect(str(tmp))
+    # DuckDB would keep every block it wrote in memory (its default limit is 80% of RAM):
+    # written tables go to the file; a laptop needs the memory for the next source.
+    con = _connect(tmp, BUILD_MEMORY)
     try:
-        # DuckDB would keep every block it wrote in memory (its default limit is 80% of RAM):
-        # written tables go to the file; a laptop needs the memory for the next source.
-        con.execute(f"SET memory_limit = '{BUILD_MEMORY}'")
-        con.execute("SET enable_progress_bar = false")  # the build reports its own progress
         _stage("created")
         written: set[str] = set()
 
@@ -246,7 +253,9 @@ def build(
                 if name in written:  # reference tables that more than one source carries
                     continue
                 t2 = time.perf_counter()
-                con.register("__frame", frame.to_arrow())
+                # Arrow string views, as polars holds its strings: the default (large strings) copies
+                # every string of the frame first, some 400 MB more at the peak for the declaraties.
+                con.register("__frame", frame.to_arrow(compat_level=pl.CompatLevel.newest()))
                 con.execute(f'CREATE TABLE "{name}" AS SELECT * FROM __frame')
                 con.unregister("__frame")
                 written.add(name)
@@ -262,6 +271,11 @@ def build(
         write(Loaded("instellingen", settings_mod.tables(resolved), (), 0.0))
         t1, c1 = time.perf_counter(), _cpu()
         if derive:
+            # Closed and opened again: a lower memory limit alone leaves DuckDB's allocator holding
+            # much of what writing gigabytes of tables took (over 1 GB at scale 30), which the
+            # derivation's own frames then come on top of. The tables are in the file.
+            con.close()
+            con = _connect(tmp, DERIVE_MEMORY)
             _derive(con, peildatum, written, write, progress)
         derived = {"seconds": time.perf_counter() - t1, "cpu": _cpu() - c1}
         _stage("tables-written")
@@ -306,9 +320,14 @@ def build(
 DERIVED = ("metrics.waarden:tables", "metrics.jeugd.selectie:tables")
 
 
+def _connect(path: Path, memory: str):
+    con = duckdb.connect(str(path))
+    con.execute(f"SET memory_limit = '{memory}'")
+    con.execute("SET enable_progress_bar = false")  # the build reports its own progress
+    return con
+
+
 def _derive(con, peildatum: dt.date, written: set[str], write: Sink, progress) -> None:
-    # The tables are written: what DuckDB still holds in memory now only crowds out the derivation.
-    con.execute(f"SET memory_limit = '{DERIVE_MEMORY}'")
     progress("Afgeleide tabellen maken (onder meer de jeugdprognose van de gemeente)...")
     for ref in DERIVED:
         module, name = ref.split(":")

@@ -17,7 +17,7 @@ import polars as pl
 from data_sources.privacy import ENV_KEY, SECRETS_FILE, configured_key, personal_columns
 from data_sources.problems import MAX_PER_FILE, Problems
 from data_sources.readers import read_csv_strings
-from data_sources.schema import Schema
+from data_sources.schema import Schema, unique_by_order
 from data_sources.source import Context
 
 FIRST_LINE = 2  # one header line
@@ -174,6 +174,8 @@ def duplicates_across_files(frame: pl.DataFrame, key: tuple[str, ...], problems:
     """A key in more than one file (within one file `Schema.coerce` already reports it)."""
     if frame["__file"].n_unique() < 2:
         return
+    if len(key) == 1 and unique_by_order(frame[key[0]]):
+        return  # files in key order, each in key order: no key can be in two of them
     # A key in two files is a duplicate in the whole frame; within one file Schema.coerce
     # reported it already. Only when there are duplicates at all are files counted per key.
     whole = pl.col(key[0]) if len(key) == 1 else pl.struct(list(key))

@@ -60,7 +60,8 @@ def _date_part(raw: pl.DataFrame, column: str) -> pl.DataFrame:
     if column not in raw.columns:
         return raw
     v = pl.col(column).str.strip_chars()
-    return raw.with_columns(pl.when(v.str.contains(_DATETIME)).then(v.str.extract(_DATETIME, 1)).otherwise(v).alias(column))
+    # The date is the first ten characters of a match: a slice, not the regex run again to extract it.
+    return raw.with_columns(pl.when(v.str.contains(_DATETIME)).then(v.str.slice(0, 10)).otherwise(v).alias(column))
 
 
 def _dates(raw: pl.DataFrame) -> pl.DataFrame:

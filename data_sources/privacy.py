@@ -65,8 +65,28 @@ class Pseudonymiser:
         # 20 bytes (160 bits) of the MAC: collisions are negligible for any client population.
         return hmac.digest(self._key, value.encode("utf-8"), "sha256").hex()[:40]
 
+    def pseudonyms(self, values: Iterable[str]) -> list[str]:
+        """`pseudonym` of every value, the same HMAC (RFC 2104) by hand: the two padded keys are
+        hashed once and each value continues from copies of those states, instead of hashing both
+        again per value (half a million clients at scale 30: 0.35 s instead of 0.8 s)."""
+        key = self._key if len(self._key) <= _BLOCK else hashlib.sha256(self._key).digest()
+        key = key.ljust(_BLOCK, b"\0")
+        inner = hashlib.sha256(bytes(b ^ 0x36 for b in key))
+        outer = hashlib.sha256(bytes(b ^ 0x5C for b in key))
+        out = []
+        for value in values:
+            h = inner.copy()
+            h.update(value.encode("utf-8"))
+            o = outer.copy()
+            o.update(h.digest())
+            out.append(o.hexdigest()[:40])
+        return out
+
     def series(self, s: pl.Series) -> pl.Series:
         uniques = s.unique().drop_nulls()
         # Old and new values as two Series: a dict of hundreds of thousands of entries is slow to hand over.
-        pseudonyms = pl.Series([self.pseudonym(v) for v in uniques.to_list()], dtype=pl.String)
+        pseudonyms = pl.Series(self.pseudonyms(uniques.to_list()), dtype=pl.String)
         return s.replace_strict(uniques, pseudonyms, default=None, return_dtype=pl.String)
+
+
+_BLOCK = 64  # SHA-256's block size in bytes, the length HMAC pads its key to

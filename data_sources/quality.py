@@ -53,6 +53,8 @@ def _run_one(con: duckdb.DuckDBPyConnection, c: Check, peildatum: dt.date) -> tu
         n = con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0]
         return ("pass" if n >= c.threshold else c.severity_on_miss, f"{n} rijen", f">= {c.threshold:g}", float(n))
     if c.kind == "unique":
+        if len(c.columns) == 1 and _in_order(con, t, c.columns[0]):
+            return ("pass", "0 dubbele sleutels", "0", 0.0)
         cols = ", ".join(f'"{x}"' for x in c.columns)
         dup = con.execute(f"SELECT count(*) FROM (SELECT {cols} FROM {t} GROUP BY ALL HAVING count(*) > 1)").fetchall()[0][0]
         return ("pass" if dup == 0 else c.severity_on_miss, f"{dup} dubbele sleutels", "0", float(dup))
@@ -84,6 +86,18 @@ def _run_one(con: duckdb.DuckDBPyConnection, c: Check, peildatum: dt.date) -> tu
         diff = abs(ours - ref) / abs(ref)
         return ("pass" if diff <= c.threshold else c.severity_on_miss, f"{ours:,.0f} tegen {ref:,.0f} ({diff:.2%})", f"verschil <= {c.threshold:.1%}", float(diff))
     raise ValueError(f"unknown check kind {c.kind}")
+
+
+def _in_order(con: duckdb.DuckDBPyConnection, t: str, column: str) -> bool:
+    """True when, in the order DuckDB reads the table (whatever it is, it is one order of all
+    rows), every key is above the one before and none is empty: then no key repeats. Tables are
+    written in their export's key order, so this one pass usually replaces grouping millions of
+    keys (1.2 s of CPU for the declaraties at scale 30, this 0.25 s); False proves nothing."""
+    k = f'"{column}"'
+    bad, empty = con.execute(
+        f"SELECT count(*) FILTER (WHERE p >= k), count(*) FILTER (WHERE k IS NULL) FROM (SELECT {k} AS k, lag({k}) OVER () AS p FROM {t})"
+    ).fetchall()[0]
+    return bad == 0 and empty == 0
 
 
 def run(con: duckdb.DuckDBPyConnection, sources: list[Source], peildatum: dt.date) -> list[tuple]:

@@ -135,7 +135,7 @@ class Schema:
                 if n:
                     _report(problems, file, with_line, mask, c, message, expected)
 
-        if self.key:
+        if self.key and not (len(self.key) == 1 and unique_by_order(out[self.key[0]])):
             key = pl.col(self.key[0]) if len(self.key) == 1 else pl.struct(list(self.key))
             dup = out.select(key.is_duplicated()).to_series()
             if dup.any():
@@ -153,6 +153,17 @@ class Schema:
                 if n > MAX_PER_FILE:
                     problems.add(file, "nog meer regels met een dubbele sleutel", column="+".join(self.key), count=n - MAX_PER_FILE)
         return out.drop("__line")
+
+
+def unique_by_order(s: pl.Series) -> bool:
+    """True when every value is above the one before it, which proves them unique; False proves
+    nothing. Exports usually come sorted by their key: one comparison per row then replaces hashing
+    every key (1.3 s of CPU for the 4.6 million meldingen at scale 30, this 0.06 s)."""
+    if s.len() < 2:
+        return True
+    if s.null_count():
+        return False
+    return bool((s.slice(1) > s.slice(0, s.len() - 1)).all())
 
 
 def _short(c: Column) -> str:

@@ -238,3 +238,47 @@ def test_a_buurt_of_hundreds_of_thousands_of_points_is_read_and_stored_small(dem
     geo = next(item.tables for item in loaded if item.key == "geo_buurten")["geo_buurten"]
     assert geo.height == 78
     assert geo["geometry"].str.len_bytes().max() < 50_000
+
+
+def test_utf8_and_long_lines_are_found_past_the_fast_paths(tmp_path):
+    # The reader skips ASCII chunks and lines it can prove short: a broken byte or a long field
+    # deep in a large file, and a character cut at a chunk edge, must still come out right.
+    from data_sources import readers
+    from data_sources.problems import Problems
+
+    chunk = readers._CHUNK
+    cut = b"a" * (chunk - 1) + "é".encode("utf-8") + b"\nb\n"  # é straddles the chunk edge
+    readers._check_utf8(cut)
+    broken = b"x;y\n" + b"1;2\n" * (chunk // 4 + 10) + b"3;\xe9\n"
+    path = tmp_path / "groot.csv"
+    path.write_bytes(broken)
+    problems = Problems()
+    assert readers.read_bytes(path, problems) is None
+    assert f"groot.csv:{chunk // 4 + 12}" in "\n".join(problems.lines()) and "0xe9" in "\n".join(problems.lines())
+    long = b"x;y\n" + b"1;2\n" * 100_000 + b"3;" + b"z" * (readers.MAX_FIELD_CHARS + 1) + b"\n4;5\n"
+    problems = Problems()
+    assert not readers.check_csv_text(path, long, ";", problems)
+    assert ":100002" in "\n".join(problems.lines()) and "y" in "\n".join(problems.lines())
+    assert readers.check_csv_text(path, b"x;y\n" + b"1;2\n" * 100_000 + b"3;" + b"z" * readers.MAX_FIELD_CHARS + b"\n", ";", Problems())
+    assert readers.read_bytes(tmp_path / "leeg.csv", problems) is None
+    (tmp_path / "wit.csv").write_bytes(b" \r\n\t\n")
+    problems = Problems()
+    assert readers.read_bytes(tmp_path / "wit.csv", problems) is None and "leeg" in "\n".join(problems.lines())
+
+
+def test_keys_in_order_skip_the_duplicate_search_but_nothing_else():
+    # A key column in strictly increasing order proves itself unique; anything else (a repeat
+    # next to itself, a repeat out of order, an empty key) still goes through the full search.
+    import polars as pl
+
+    from data_sources.problems import Problems
+    from data_sources.schema import Column, Schema, unique_by_order
+
+    assert unique_by_order(pl.Series(["A1", "A2", "B1"])) and unique_by_order(pl.Series([], dtype=pl.String))
+    assert not unique_by_order(pl.Series(["A1", "A1", "B1"]))
+    assert not unique_by_order(pl.Series(["A1", None, "B1"]))
+    schema = Schema("t", (Column("id", "str", "id", nullable=True),), key=("id",))
+    for ids, line in ((["A1", "A2", "A2", "B1"], 4), (["B1", "A1", "C1", "A1"], 3), (["A1", None, None], 3)):
+        problems = Problems()
+        schema.coerce(pl.DataFrame({"id": ids}), "f.csv", problems)
+        assert any("sleutel komt meer dan eens voor" in p and f"f.csv:{line}" in p for p in problems.lines()), (ids, problems.lines())

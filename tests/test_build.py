@@ -196,3 +196,19 @@ def test_unexpected_error_exits_1(tmp_path):
     r = _cli("build", "--inputs", str(_inputs(tmp_path)), "--db", str(db))
     assert r.returncode == 1
     assert "fout in Datakompas" in r.stderr
+
+
+@pytest.mark.parametrize(
+    ("keys", "dup"),
+    [(["A1", "A2", "B1"], 0), (["B1", "A1", "C1"], 0), (["A1", "A2", "A2", "B1"], 1), (["B1", "A1", "B1", "A1"], 2), (["A1", None, None], 1)],
+)
+def test_unique_check_counts_repeated_keys_whatever_the_row_order(keys, dup):
+    # Keys in order pass in one pass over the table; any other order is grouped as before.
+    from data_sources import quality
+    from data_sources.source import Check
+
+    con = duckdb.connect()
+    con.execute("CREATE TABLE t (k VARCHAR)")
+    con.executemany("INSERT INTO t VALUES (?)", [[k] for k in keys])
+    check = Check("t", "unique", "uniek", columns=("k",), severity_on_miss="fail")
+    assert quality._run_one(con, check, None)[3] == float(dup)
