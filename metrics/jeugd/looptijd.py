@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import polars as pl
 
 BIN_DAYS = 2.0
@@ -114,13 +115,35 @@ def curves(t: pl.DataFrame, peildatum: dt.date, data_start: dt.date) -> pl.DataF
     )
 
 
+def _offsets(curve: pl.DataFrame) -> dict[str, int] | None:
+    """The first row of each group in a curve laid out as `curves` makes it (every group's bins
+    0..BINS-1 in order, one group after the other), so that bin k of a group is row first + k;
+    None for a curve laid out otherwise."""
+    if curve.height == 0 or curve.height % BINS:
+        return None
+    k = curve["k"].to_numpy()
+    if not np.array_equal(k, np.tile(np.arange(BINS, dtype=k.dtype), curve.height // BINS)):
+        return None
+    groups = curve["groep"].gather(np.arange(0, curve.height, BINS)).to_list()
+    if len(set(groups)) != len(groups):
+        return None
+    return {g: i * BINS for i, g in enumerate(groups)}
+
+
 def _lookup(curve: pl.DataFrame, frame: pl.DataFrame, groep: str, pool: str, k: pl.Expr, columns: list[str]) -> pl.DataFrame:
     """`frame` joined with the curve row of its group (its pool's when the group has none) at bin k."""
     known = curve.select("groep").unique()["groep"].implode()
     tmp = frame.with_columns(_g=pl.when(pl.col(groep).is_in(known)).then(pl.col(groep)).otherwise(pl.col(pool)), _k=k)
-    return tmp.join(
-        curve.select(pl.col("groep").alias("_g"), pl.col("k").alias("_k"), *columns), on=["_g", "_k"], how="left", maintain_order="left"
-    )
+    offsets = _offsets(curve)
+    if offsets is None:
+        return tmp.join(
+            curve.select(pl.col("groep").alias("_g"), pl.col("k").alias("_k"), *columns), on=["_g", "_k"], how="left", maintain_order="left"
+        )
+    # A row number and a gather instead of a join on (group, bin): the join hashes the whole
+    # curve on every lookup, about ten per forecast state, and was most of a small state's time.
+    first = pl.col("_g").replace_strict(offsets, default=None, return_dtype=pl.Int64)
+    row = pl.when(pl.col("_k").is_between(0, BINS - 1)).then(first + pl.col("_k").cast(pl.Int64))
+    return tmp.with_columns(_row=row).with_columns([pl.lit(curve[c]).gather(pl.col("_row")).alias(c) for c in columns]).drop("_row")
 
 
 def at(curve: pl.DataFrame, frame: pl.DataFrame, groep: str, pool: str, age_days: str, out: str, *, stretch: float = 1.0) -> pl.DataFrame:
