@@ -386,6 +386,14 @@ def _new_amount() -> pl.Expr:
     return pl.col("aantal") * pl.col("kosten") * pl.col("deel") * pl.col("bezetting")
 
 
+def _at_month(months: pl.DataFrame, column: str, first: int) -> pl.Expr:
+    """`column` of `months` (one row per month from `first` on, in order) for each row's month `mi`."""
+    mi = months["mi"]
+    if mi.len() and (mi[0] != first or mi[-1] != first + mi.len() - 1):
+        raise AssertionError(f"months {mi[0]}..{mi[-1]} ({mi.len()}) are not every month from {first} on")
+    return pl.lit(months[column]).gather(pl.col("mi") - first)
+
+
 def _explode(known: pl.DataFrame, lo: int, hi: int) -> pl.DataFrame:
     """One row per toewijzing and month in [lo, hi] that it runs in, with its running days.
     A toewijzing without an einddatum runs through month `hi`."""
@@ -553,9 +561,9 @@ class _Model:
         known = known.with_columns(level_start=tarieven.level_on(changes, known["tau"]), tau_mi=maanden.expr("tau"))
         past = self._running(known, lo, p, peildatum)
         declared_level = tarieven.month_levels(changes, lo, p + 12)
-        past = past.join(declared_level, on="mi", how="left").with_columns(
-            priced=pl.col("cost0") * pl.col("niveau") / pl.col("level_start")
-        )
+        # Every month lo..p+12 in order: a month's level is a position, read without a join over
+        # the millions of toewijzing-months.
+        past = past.with_columns(priced=pl.col("cost0") * _at_month(declared_level, "niveau", lo) / pl.col("level_start"))
         # The residual level from the toewijzing-months with lines in, over the level window.
         window = p - LEVEL_WINDOW + 1
         # A toewijzing-month with lines in may not be complete yet (an aanbieder that splits a
@@ -563,7 +571,7 @@ class _Model:
         cc = cc.rename({"k": "age"})
         # The month effect needs many toewijzingen, not all: above FE_ROWS toewijzing-months a
         # fixed subset (every step-th toewijzing) carries it, so a large gemeente is not slower.
-        in_window = past.filter(pl.col("mi") >= window)
+        in_window = past  # the priced months are the window's (lo = window)
         step = max(1, math.ceil(in_window.height / FE_ROWS))
         sample = (pl.col("tid") % step) == 0
         # One lazy query: its filters and joins planned together take about half the time of eager steps.
@@ -582,15 +590,16 @@ class _Model:
         level = self._level(declared_level, residual, lo, p)
         # The residual level at a toewijzing's tarief date: by its month, so a join on a few months,
         # not on the toewijzingen.
-        r_start = residual.select(b=pl.col("mi"), r_start=pl.col("niveau"))
-        b = pl.col("tau_mi").clip(residual["mi"].min() if residual.height else p, p)
-        known = known.with_columns(b=b).join(r_start, on="b", how="left").with_columns(pl.col("r_start").fill_null(1.0)).drop("tau_mi", "b")
-        past = (
-            past.with_columns(b=b)
-            .join(r_start, on="b", how="left")
-            .join(level.select("mi", pl.col("niveau").alias("full")), on="mi", how="left")
-            .select("tid", "aanbieder", "mi", "cost0", cost=pl.col("cost0") * pl.col("full") / (pl.col("level_start") * pl.col("r_start").fill_null(1.0)))
+        first_r = residual["mi"].min() if residual.height else p
+        b = pl.col("tau_mi").clip(first_r, p)
+        # The residual of every month first_r..p by position (null where it has none).
+        r_months = pl.DataFrame({"mi": pl.int_range(first_r, p + 1, eager=True, dtype=pl.Int32)}).join(
+            residual.select(pl.col("mi").cast(pl.Int32), "niveau"), on="mi", how="left", maintain_order="left"
         )
+        r_start = pl.lit(r_months["niveau"]).gather(b - first_r)
+        known = known.with_columns(r_start=r_start.fill_null(1.0)).drop("tau_mi")
+        full = _at_month(level.sort("mi"), "niveau", lo)
+        past = past.select("tid", "aanbieder", "mi", "cost0", cost=pl.col("cost0") * full / (pl.col("level_start") * r_start.fill_null(1.0)))
 
         # Utilisation per aanbieder: what complete months cost / what they priced.
         ref_lo, ref_hi = p - self.max_lag - HISTORY + 1, p - self.max_lag
@@ -822,16 +831,14 @@ class _Model:
             per_day=pl.when(pl.col("freq") == TOTAAL).then(pl.col("amount") / pl.col("lengte")).otherwise(pl.col("per_day"))
         ).join(st.utilisation, on="aanbieder", how="left")
         m = pl.DataFrame({"mi": pl.Series(months, dtype=pl.Int32)}).join(st.level.select("mi", "niveau"), on="mi", how="left")
-        return (
-            recent.join(m, how="cross")
-            .with_columns(
-                full=(pl.col("per_day") * maanden.days_expr(pl.col("mi")) + pl.col("per_month"))
-                * pl.col("niveau")
-                / (pl.col("level_start") * pl.col("r_start"))
-                * pl.col("u").fill_null(st.pooled_utilisation)
-            )
-            .group_by("groep", "mi")
-            .agg(kosten=pl.col("full").mean())
+        # The mean over a group's toewijzingen of (per_day x days + per_month) x niveau x weight is
+        # (days x sum(per_day x weight) + sum(per_month x weight)) x niveau / n: summed once per
+        # group, not once per group and month over every recent toewijzing.
+        weight = pl.col("u").fill_null(st.pooled_utilisation) / (pl.col("level_start") * pl.col("r_start"))
+        valid = pl.col("per_day").is_not_null() & pl.col("per_month").is_not_null() & weight.is_not_null()
+        per_group = recent.filter(valid).group_by("groep").agg(a=(pl.col("per_day") * weight).sum(), b=(pl.col("per_month") * weight).sum(), n=pl.len())
+        return per_group.join(m, how="cross").select(
+            "groep", "mi", kosten=(maanden.days_expr(pl.col("mi")) * pl.col("a") + pl.col("b")) * pl.col("niveau") / pl.col("n")
         )
 
     # -- backtest ----------------------------------------------------------------------------------
