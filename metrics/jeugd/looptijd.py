@@ -157,9 +157,9 @@ def _offsets(curve: pl.DataFrame) -> dict[str, int] | None:
 
 def _lookup(curve: pl.DataFrame, frame: pl.DataFrame, groep: str, pool: str, k: pl.Expr, columns: list[str]) -> pl.DataFrame:
     """`frame` joined with the curve row of its group (its pool's when the group has none) at bin k."""
-    known = curve.select("groep").unique()["groep"].implode()
-    tmp = frame.with_columns(_g=pl.when(pl.col(groep).is_in(known)).then(pl.col(groep)).otherwise(pl.col(pool)), _k=k)
     offsets = _offsets(curve)
+    known = pl.Series(list(offsets), dtype=pl.String) if offsets is not None else curve.select("groep").unique()["groep"]
+    tmp = frame.with_columns(_g=pl.when(pl.col(groep).is_in(known.implode())).then(pl.col(groep)).otherwise(pl.col(pool)), _k=k)
     if offsets is None:
         return tmp.join(
             curve.select(pl.col("groep").alias("_g"), pl.col("k").alias("_k"), *columns), on=["_g", "_k"], how="left", maintain_order="left"

@@ -424,7 +424,10 @@ class _Model:
         self.summed = vertraging.Summed.of(lines)
         # Past the summing, a state reads the lines of a few months of care (the level window, the
         # starters around a tariff step): by month, those are a slice.
-        self.d = lines.select("tid", "mi", "ingediend_op", "bedrag")
+        # cum: what a toewijzing-month had in up to and including each line (its lines follow each
+        # other, by submission date): what it had in by a cut is then one line's value, not a
+        # group-by per state (`declared_by`).
+        self.d = lines.select("tid", "mi", "ingediend_op", "bedrag", cum=pl.col("bedrag").cum_sum().over("tid", "mi"))
         # An aanbieder's name, from its first toewijzing: looked up per aanbieder, not carried on
         # each of millions of lines and toewijzing-months.
         self.names = self.t.group_by("aanbieder", maintain_order=True).agg(naam=pl.col("naam").first())
@@ -447,7 +450,24 @@ class _Model:
         """The declaration lines (tid, mi, ingediend_op, bedrag) of the months of care first..last in by `cut`."""
         mi = self.d["mi"].head(self.d.height - self.d["mi"].null_count())
         a, b = int(mi.search_sorted(first, side="left")), int(mi.search_sorted(last, side="right"))
-        return self.d.slice(a, b - a).filter(pl.col("ingediend_op") <= cut)
+        return self.d.slice(a, b - a).filter(pl.col("ingediend_op") <= cut).drop("cum")
+
+    def declared_by(self, first: int, last: int, cut: dt.date, keep: pl.Expr | None = None) -> pl.LazyFrame:
+        """Per toewijzing-month of the months of care first..last with lines in by `cut`: what was
+        in (tid, mi, declared). The last line in by the cut of each toewijzing-month carries its
+        sum (cum). keep: which toewijzingen (an expression on tid), applied after the lines are read."""
+        mi = self.d["mi"].head(self.d.height - self.d["mi"].null_count())
+        a, b = int(mi.search_sorted(first, side="left")), int(mi.search_sorted(last, side="right"))
+        cut_in = pl.col("ingediend_op") <= cut
+        same = (pl.col("tid").shift(-1) == pl.col("tid")) & (pl.col("mi").shift(-1) == pl.col("mi"))
+        next_in = (same & (pl.col("ingediend_op").shift(-1) <= cut)).fill_null(False)
+        last_in = cut_in & ~next_in & pl.col("tid").is_not_null()
+        return (
+            self.d.slice(a, b - a).lazy()
+            .with_columns(_last=last_in)
+            .filter(pl.col("_last") if keep is None else pl.col("_last") & keep)
+            .select("tid", "mi", declared="cum")
+        )
 
     def summed_by(self, cut: dt.date) -> vertraging.Summed:
         """The lines in by `cut`, summed per aanbieder, month and submission day (vertraging.Summed)."""
@@ -576,9 +596,7 @@ class _Model:
         sample = (pl.col("tid") % step) == 0
         # One lazy query: its filters and joins planned together take about half the time of eager steps.
         lines = (
-            self.lines_in(window, p, peildatum).lazy().filter(sample)
-            .group_by("tid", "mi")
-            .agg(declared=pl.col("bedrag").sum())
+            self.declared_by(window, p, peildatum, sample)
             .with_columns(age=(pl.lit(p) - pl.col("mi")).cast(pl.Int32))
             .join(cc.lazy(), on="age", how="left")
             .with_columns(declared=pl.col("declared") / pl.col("cc").fill_null(1.0))
