@@ -82,6 +82,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+import numpy as np
 import polars as pl
 from babel.numbers import format_decimal
 
@@ -394,6 +395,24 @@ def _at_month(months: pl.DataFrame, column: str, first: int) -> pl.Expr:
     return pl.lit(months[column]).gather(pl.col("mi") - first)
 
 
+def _running_sum(lines: pl.DataFrame) -> pl.Series:
+    """Per line (sorted by mi, tid, ingediend_op) the sum of its toewijzing-month's bedrag up to
+    and including it, added in line order. In numpy on the lines after a toewijzing-month's
+    first, which are few (most months come in one line): a window sum over the lines hashes all
+    of them, over a second per million lines."""
+    first = pl.col("tid").ne_missing(pl.col("tid").shift(1)) | pl.col("mi").ne_missing(pl.col("mi").shift(1))
+    later = np.flatnonzero(~lines.select(first.fill_null(True)).to_series().to_numpy())
+    x = lines["bedrag"].fill_null(0.0).to_numpy().astype(np.float64, copy=True)
+    # Each pass adds the line before to the lines whose line before is final already.
+    while later.size:
+        waits = np.zeros(later.size, dtype=bool)
+        waits[1:] = later[1:] - 1 == later[:-1]
+        ready = later[~waits]
+        x[ready] += x[ready - 1]
+        later = later[waits]
+    return pl.Series("cum", x, dtype=pl.Float64)
+
+
 def _explode(known: pl.DataFrame, lo: int, hi: int) -> pl.DataFrame:
     """One row per toewijzing and month in [lo, hi] that it runs in, with its running days.
     A toewijzing without an einddatum runs through month `hi`."""
@@ -427,7 +446,7 @@ class _Model:
         # cum: what a toewijzing-month had in up to and including each line (its lines follow each
         # other, by submission date): what it had in by a cut is then one line's value, not a
         # group-by per state (`declared_by`).
-        self.d = lines.select("tid", "mi", "ingediend_op", "bedrag", cum=pl.col("bedrag").cum_sum().over("tid", "mi"))
+        self.d = lines.select("tid", "mi", "ingediend_op", "bedrag").with_columns(cum=_running_sum(lines))
         # An aanbieder's name, from its first toewijzing: looked up per aanbieder, not carried on
         # each of millions of lines and toewijzing-months.
         self.names = self.t.group_by("aanbieder", maintain_order=True).agg(naam=pl.col("naam").first())
@@ -507,16 +526,23 @@ class _Model:
         mi = self._months["mi"]
         a, b = int(mi.search_sorted(lo, side="left")), int(mi.search_sorted(p, side="right"))
         # tid is the row number of self.t: a take by position instead of a hash join.
-        columns = ["aanbieder", "begin", "end", "per_day", "per_month", "level_start", "tau_mi"]
-        full = self.t.select("tid").join(known.select("tid", *columns), on="tid", how="left", maintain_order="left")
-        rows = self._months.slice(a, b - a)
-        index = rows["tid"]
-        rows = rows.with_columns([full[c].gather(index) for c in columns]).filter(pl.col("per_day").is_not_null())
+        columns = ["aanbieder", "per_day", "per_month", "level_start", "tau_mi"]
+        full = self.t.select("tid").join(known.select("tid", "begin", "end", *columns), on="tid", how="left", maintain_order="left")
+        taken = [pl.lit(full[c]).gather(pl.col("tid")).alias(c) for c in columns]
+        # Only a toewijzing-month of the peildatum's own month can run longer than its known
+        # einddatum says: the dates are read for that month's rows alone, not for all 48.
+        c = int(mi.search_sorted(p, side="left"))
+        before = self._months.slice(a, c - a).lazy().with_columns(taken)
+        at_p = self._months.slice(c, b - c).lazy().with_columns(*taken, *(pl.lit(full[x]).gather(pl.col("tid")).alias(x) for x in ("begin", "end")))
         unknown_end = pl.col("end").is_null() & (pl.col("mi") == p) & (pl.col("end_mi") == p)
         through = (maanden.end_expr(pl.col("mi")) - pl.max_horizontal(pl.col("begin"), maanden.start_expr(pl.col("mi")))).dt.total_days() + 1
+        at_p = at_p.with_columns(days=pl.when(unknown_end).then(through.cast(pl.Float64)).otherwise(pl.col("days")))
         # Only what the state reads on: millions of rows at national scale, copied by every join.
-        return rows.with_columns(days=pl.when(unknown_end).then(through.cast(pl.Float64)).otherwise(pl.col("days"))).select(
-            "tid", "mi", "aanbieder", "level_start", "tau_mi", cost0=_cost()
+        return (
+            pl.concat([before.select("tid", "mi", "days", *columns), at_p.select("tid", "mi", "days", *columns)])
+            .filter(pl.col("per_day").is_not_null())
+            .select("tid", "mi", "aanbieder", "level_start", "tau_mi", cost0=_cost())
+            .collect()
         )
 
     def _tarief_at(self, known: pl.DataFrame, peildatum: dt.date) -> pl.DataFrame:
