@@ -355,7 +355,7 @@ class _State(NamedTuple):
     level: pl.DataFrame  # mi, niveau (declared x residual), for every month needed
     declared_level: pl.DataFrame
     residual: pl.DataFrame
-    past: pl.DataFrame  # tid, aanbieder, mi, cost0, cost (priced at level) for months <= p
+    past: pl.DataFrame  # tid, a (aanbieder code, _Model.aanbieders), mi, cost0, cost (priced at level) for months <= p
     shares: pl.DataFrame
     completion: CompletionFactors
     utilisation: pl.DataFrame  # aanbieder, u
@@ -438,6 +438,11 @@ class _Model:
         per_maand: bool = False,
     ) -> None:
         self.t = _toewijzingen(toewijzingen)
+        # Each aanbieder as a number (a: its position in `aanbieders`): the millions of
+        # toewijzing-months a state prices are gathered and grouped by it, not by a string.
+        self.aanbieders = self.t["aanbieder"].unique(maintain_order=True)
+        codes = pl.Series(range(self.aanbieders.len()), dtype=pl.UInt32)
+        self.t = self.t.with_columns(a=pl.col("aanbieder").replace_strict(self.aanbieders, codes, return_dtype=pl.UInt32))
         self.history = _history(tarief_historie)
         lines = _declarations(declaraties, self.t, per_maand)
         self.summed = vertraging.Summed.of(lines)
@@ -464,6 +469,10 @@ class _Model:
         self._lock = threading.RLock()
 
     # -- what is in ----------------------------------------------------------------------------
+
+    def _aanbieder(self) -> pl.Expr:
+        """The aanbieder of the code in column `a`."""
+        return pl.lit(self.aanbieders).gather(pl.col("a")).alias("aanbieder")
 
     def lines_in(self, first: int, last: int, cut: dt.date) -> pl.DataFrame:
         """The declaration lines (tid, mi, ingediend_op, bedrag) of the months of care first..last in by `cut`."""
@@ -526,7 +535,7 @@ class _Model:
         mi = self._months["mi"]
         a, b = int(mi.search_sorted(lo, side="left")), int(mi.search_sorted(p, side="right"))
         # tid is the row number of self.t: a take by position instead of a hash join.
-        columns = ["aanbieder", "per_day", "per_month", "level_start", "tau_mi"]
+        columns = ["a", "per_day", "per_month", "level_start", "tau_mi"]
         full = self.t.select("tid").join(known.select("tid", "begin", "end", *columns), on="tid", how="left", maintain_order="left")
         taken = [pl.lit(full[c]).gather(pl.col("tid")).alias(c) for c in columns]
         # Only a toewijzing-month of the peildatum's own month can run longer than its known
@@ -541,7 +550,7 @@ class _Model:
         return (
             pl.concat([before.select("tid", "mi", "days", *columns), at_p.select("tid", "mi", "days", *columns)])
             .filter(pl.col("per_day").is_not_null())
-            .select("tid", "mi", "aanbieder", "level_start", "tau_mi", cost0=_cost())
+            .select("tid", "mi", "a", "level_start", "tau_mi", cost0=_cost())
             .collect()
         )
 
@@ -643,14 +652,14 @@ class _Model:
         r_start = pl.lit(r_months["niveau"]).gather(b - first_r)
         known = known.with_columns(r_start=r_start.fill_null(1.0)).drop("tau_mi")
         full = _at_month(level.sort("mi"), "niveau", lo)
-        past = past.select("tid", "aanbieder", "mi", "cost0", cost=pl.col("cost0") * full / (pl.col("level_start") * r_start.fill_null(1.0)))
+        past = past.select("tid", "a", "mi", "cost0", cost=pl.col("cost0") * full / (pl.col("level_start") * r_start.fill_null(1.0)))
 
         # Utilisation per aanbieder: what complete months cost / what they priced.
         ref_lo, ref_hi = p - self.max_lag - HISTORY + 1, p - self.max_lag
         # Only months with declarations: before the first month of the export nothing was declared.
         with_lines = eventual.filter((pl.col("aanbieder") == vertraging.POOLED) & (pl.col("bedrag") != 0))["mi"]
         priced_ref = past.filter(pl.col("mi").is_between(ref_lo, ref_hi) & pl.col("mi").is_in(with_lines.implode()))
-        priced_ref = priced_ref.group_by("aanbieder").agg(priced=pl.col("cost").sum(), n=pl.len())
+        priced_ref = priced_ref.group_by("a").agg(priced=pl.col("cost").sum(), n=pl.len()).select(aanbieder=self._aanbieder(), priced="priced", n="n")
         priced_ref = pl.concat([priced_ref, priced_ref.select(pl.lit(vertraging.POOLED).alias("aanbieder"), pl.col("priced").sum(), pl.col("n").sum())])
         cost_ref = eventual.group_by("aanbieder").agg(bedrag=pl.col("bedrag").sum())
         util = priced_ref.join(cost_ref, on="aanbieder", how="left").with_columns(
@@ -697,8 +706,9 @@ class _Model:
         hi = min(p, last)
         expected = (
             st.past.filter(pl.col("mi").is_between(lo, hi))
-            .group_by("aanbieder", "mi")
+            .group_by("a", "mi")
             .agg(priced=pl.col("cost").sum())
+            .select(aanbieder=self._aanbieder(), mi="mi", priced="priced")
             .join(utilisation, on="aanbieder", how="left")
             .with_columns(expected=pl.col("priced") * pl.col("u").fill_null(st.pooled_utilisation))
         )
@@ -764,12 +774,12 @@ class _Model:
         level = st.level.select("mi", "niveau")
 
         # Known toewijzingen that may still run after the peildatum.
-        running = st.known.filter(pl.col("end").is_null() | (pl.col("end") > peildatum))
         if first <= last:
             # Only what prices a month: a row per toewijzing and month is millions of rows at
             # national scale, and every survival lookup below copies them.
-            priced = ("aanbieder", "groep", "pool", "begin", "end", "freq", "amount", "per_day", "per_month", "s_now", "level_start", "r_start")
-            rows = _explode(running.select(priced), first, last)
+            priced = ("a", "groep", "pool", "begin", "end", "freq", "amount", "per_day", "per_month", "s_now", "level_start", "r_start")
+            running = st.known.select(priced).filter(pl.col("end").is_null() | (pl.col("end") > peildatum))
+            rows = _explode(running, first, last)
             start_day = pl.max_horizontal(pl.col("begin"), maanden.start_expr(pl.col("mi")))
             age_from = (start_day - pl.col("begin")).dt.total_days().cast(pl.Float64)
             rows = rows.with_columns(cost0=_cost(), age_from=age_from, age_to=age_from + pl.col("days"))
@@ -786,10 +796,11 @@ class _Model:
                 .then(pl.col("cost0") * (pl.col("s_days") / s_now / pl.col("days")).clip(0.0, 1.0))
                 .otherwise(pl.col("cost0"))
             )
+            # Utilisation per aanbieder code: a gather, not a join on the aanbieder over every row.
+            u = pl.DataFrame({"aanbieder": self.aanbieders}).join(st.utilisation, on="aanbieder", how="left", maintain_order="left")["u"]
             rows = (
                 rows.join(level, on="mi", how="left")
-                .join(st.utilisation, on="aanbieder", how="left")
-                .with_columns(u=pl.col("u").fill_null(st.pooled_utilisation))
+                .with_columns(u=pl.lit(u).gather(pl.col("a")).fill_null(st.pooled_utilisation))
                 .with_columns(bedrag=own * pl.col("niveau") / (pl.col("level_start") * pl.col("r_start")) * pl.col("u"))
             )
             known_future = rows.group_by("mi").agg(pl.col("bedrag").sum()).sort("mi")
@@ -802,7 +813,7 @@ class _Model:
             return known_future, pl.DataFrame(schema=new_schema), starts
         season = self._season(st)
         known_starts = (
-            st.known.filter(pl.col("begin") > peildatum)
+            st.known.select("groep", "begin").filter(pl.col("begin") > peildatum)
             .group_by("groep", start=maanden.expr("begin"))
             .agg(known=pl.len().cast(pl.Float64))
         )
@@ -841,7 +852,7 @@ class _Model:
         """Per group: toewijzingen that started per month over the last year, and a new one's mean length."""
         peildatum = st.peildatum
         since = peildatum - dt.timedelta(days=round(NEW_YEARS * 365.25))
-        recent = st.known.filter((pl.col("begin") > since) & (pl.col("begin") <= peildatum))
+        recent = st.known.select("groep", "pool", "begin").filter((pl.col("begin") > since) & (pl.col("begin") <= peildatum))
         if recent.is_empty():
             return pl.DataFrame(schema={"groep": pl.String, "pool": pl.String, "per_month": pl.Float64, "lengte": pl.Float64})
         out = recent.group_by("groep", "pool").agg(per_month=pl.len().cast(pl.Float64) / (12 * NEW_YEARS))
@@ -855,7 +866,7 @@ class _Model:
         if since < self.data_start - dt.timedelta(days=365):
             return pl.DataFrame({"cm": list(range(12)), "seizoen": [1.0] * 12}, schema={"cm": pl.Int32, "seizoen": pl.Float64})
         counts = (
-            st.known.filter((pl.col("begin") > since) & (pl.col("begin") <= peildatum))
+            st.known.select("begin").filter((pl.col("begin") > since) & (pl.col("begin") <= peildatum))
             .group_by(cm=pl.col("begin").dt.month().cast(pl.Int32) - 1)
             .agg(n=pl.len().cast(pl.Float64))
         )
@@ -870,7 +881,8 @@ class _Model:
         full month, at the tariff level of that month, times its aanbieder's utilisation."""
         peildatum = st.peildatum
         since = peildatum - dt.timedelta(days=round(NEW_YEARS * 365.25))
-        recent = st.known.filter((pl.col("begin") > since) & (pl.col("begin") <= peildatum))
+        columns = ("aanbieder", "groep", "pool", "freq", "amount", "per_day", "per_month", "level_start", "r_start")
+        recent = st.known.select(*columns, "begin").filter((pl.col("begin") > since) & (pl.col("begin") <= peildatum))
         recent = recent.join(looptijd.mean_length(st.curves, recent), on=["groep", "pool"], how="left").with_columns(
             per_day=pl.when(pl.col("freq") == TOTAAL).then(pl.col("amount") / pl.col("lengte")).otherwise(pl.col("per_day"))
         ).join(st.utilisation, on="aanbieder", how="left")
