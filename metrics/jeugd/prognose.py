@@ -589,7 +589,9 @@ class _Model:
         p = maanden.mi(peildatum)
         completion, shares, eventual, cc = _pooled(self.summed_by(peildatum), peildatum, self.max_lag)
 
-        known = self.t.filter(pl.col("known_on") <= peildatum)
+        # Only the columns a state reads: every filter of the known toewijzingen copies what it carries.
+        unread = {"naam", "known_on"} | ({"toewijzing_id", "volume"} if self.history is None else set())
+        known = self.t.lazy().filter(pl.col("known_on") <= peildatum).select([c for c in self.t.columns if c not in unread]).collect()
         if reconstruct:
             known = known.with_columns(end=pl.when(pl.col("end") > peildatum).then(None).otherwise(pl.col("end")))
         if self.history is not None:
