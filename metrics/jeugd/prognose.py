@@ -833,7 +833,7 @@ class _Model:
         )
         months = pl.DataFrame({"mi": pl.int_range(max(year * 12, p), last + 1, eager=True).cast(pl.Int32)})
         new = grid.join(months, how="cross").filter(pl.col("mi") >= pl.col("start"))
-        cost = self._new_cost(st, [int(m) for m in months["mi"]])
+        cost = self._new_cost(st, [int(m) for m in months["mi"]], starts)
         occupancy = looptijd.occupancy(st.curves, starts, last - max(year * 12, p) + 1).drop("lengte", strict=False)
         # Starters in the rest of the peildatum's month run (on average) in that rest only.
         new = (
@@ -878,14 +878,16 @@ class _Model:
             return full.select("cm", seizoen=pl.lit(1.0))
         return full.select("cm", seizoen=pl.col("n") / mean)
 
-    def _new_cost(self, st: _State, months: list[int]) -> pl.DataFrame:
+    def _new_cost(self, st: _State, months: list[int], starts: pl.DataFrame) -> pl.DataFrame:
         """Per group and month: what a toewijzing like those started in the last year costs in a
-        full month, at the tariff level of that month, times its aanbieder's utilisation."""
+        full month, at the tariff level of that month, times its aanbieder's utilisation.
+        starts: `_starts` of the state, whose groups are those of the same toewijzingen, with
+        their mean length (lengte)."""
         peildatum = st.peildatum
         since = peildatum - dt.timedelta(days=round(NEW_YEARS * 365.25))
         columns = ("aanbieder", "groep", "pool", "freq", "amount", "per_day", "per_month", "level_start", "r_start")
         recent = st.known.select(*columns, "begin").filter((pl.col("begin") > since) & (pl.col("begin") <= peildatum))
-        recent = recent.join(looptijd.mean_length(st.curves, recent), on=["groep", "pool"], how="left").with_columns(
+        recent = recent.join(starts.select("groep", "pool", "lengte"), on=["groep", "pool"], how="left").with_columns(
             per_day=pl.when(pl.col("freq") == TOTAAL).then(pl.col("amount") / pl.col("lengte")).otherwise(pl.col("per_day"))
         ).join(st.utilisation, on="aanbieder", how="left")
         m = pl.DataFrame({"mi": pl.Series(months, dtype=pl.Int32)}).join(st.level.select("mi", "niveau"), on="mi", how="left")
