@@ -46,7 +46,9 @@ def curves(t: pl.DataFrame, peildatum: dt.date, data_start: dt.date) -> pl.DataF
     ended toewijzingen in the group's pool. `t` has groep, pool, begin and end (the einddatum as
     known at the peildatum, null while running) of toewijzingen known at the peildatum; the pools
     appear as groups of their own."""
-    started = t.filter(pl.col("begin") <= peildatum)
+    # One lazy query up to the counts: the observations are planned once for both counts, and
+    # only the columns read are filtered.
+    started = t.lazy().select("groep", "pool", "begin", "end").filter(pl.col("begin") <= peildatum)
     ended = pl.col("end").is_not_null() & (pl.col("end") <= peildatum)
     last_day = pl.when(ended).then(pl.col("end")).otherwise(pl.lit(peildatum))
     obs = started.select(
@@ -64,7 +66,7 @@ def curves(t: pl.DataFrame, peildatum: dt.date, data_start: dt.date) -> pl.DataF
     exits = obs.group_by("groep", "pool", k="exit_k").agg(exits=pl.len().cast(pl.Int64), n_events=pl.col("event").sum().cast(pl.Int64))
     entries = obs.group_by("groep", "pool", k="entry_k").agg(entries=pl.len().cast(pl.Int64))
     exits, entries = (pl.concat([f, f.with_columns(groep=pl.col("pool"))]) for f in (exits, entries))
-    exits, entries = pl.collect_all([exits.lazy(), entries.lazy()])
+    exits, entries = pl.collect_all([exits, entries])
     groups = exits.select("groep", "pool").unique().sort("groep")
     # The rest is per group over a fixed grid of bins: arrays of groups x BINS, not frames. A
     # state's curves cost a few milliseconds instead of some fifty polars steps on the grid.
