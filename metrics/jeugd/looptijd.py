@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import polars as pl
 
 BIN_DAYS = 2.0
@@ -45,7 +46,9 @@ def curves(t: pl.DataFrame, peildatum: dt.date, data_start: dt.date) -> pl.DataF
     ended toewijzingen in the group's pool. `t` has groep, pool, begin and end (the einddatum as
     known at the peildatum, null while running) of toewijzingen known at the peildatum; the pools
     appear as groups of their own."""
-    started = t.filter(pl.col("begin") <= peildatum)
+    # One lazy query up to the counts: the observations are planned once for both counts, and
+    # only the columns read are filtered.
+    started = t.lazy().select("groep", "pool", "begin", "end").filter(pl.col("begin") <= peildatum)
     ended = pl.col("end").is_not_null() & (pl.col("end") <= peildatum)
     last_day = pl.when(ended).then(pl.col("end")).otherwise(pl.lit(peildatum))
     obs = started.select(
@@ -63,64 +66,111 @@ def curves(t: pl.DataFrame, peildatum: dt.date, data_start: dt.date) -> pl.DataF
     exits = obs.group_by("groep", "pool", k="exit_k").agg(exits=pl.len().cast(pl.Int64), n_events=pl.col("event").sum().cast(pl.Int64))
     entries = obs.group_by("groep", "pool", k="entry_k").agg(entries=pl.len().cast(pl.Int64))
     exits, entries = (pl.concat([f, f.with_columns(groep=pl.col("pool"))]) for f in (exits, entries))
-    groups = exits.select("groep", "pool").unique()
-    pool_events = exits.filter(pl.col("groep") == pl.col("pool")).group_by("pool").agg(events=pl.col("n_events").sum())
-    grid = groups.join(pl.DataFrame({"k": pl.int_range(0, BINS, eager=True).cast(pl.Int32)}), how="cross")
-    counts = (
-        grid.join(exits.group_by("groep", "k").agg(pl.col("exits", "n_events").sum()), on=["groep", "k"], how="left")
-        .join(entries.group_by("groep", "k").agg(pl.col("entries").sum()), on=["groep", "k"], how="left")
-        .with_columns(pl.col("exits", "n_events", "entries").fill_null(0).cast(pl.Float64))
-        .sort("groep", "k")
-    )
-    counts = counts.with_columns(at_risk=(pl.col("entries").cum_sum() - pl.col("exits").cum_sum().shift(1, fill_value=0)).over("groep"))
-    pooled = counts.filter(pl.col("groep") == pl.col("pool")).select(
-        "pool",
-        "k",
-        pool_h=pl.when(pl.col("at_risk") >= 1).then(pl.col("n_events") / pl.col("at_risk")).forward_fill().over("pool").fill_null(0.0),
-    )
-    hazard = counts.join(pooled, on=["pool", "k"], how="left").with_columns(
-        h=pl.when(pl.col("groep") == pl.col("pool"))
-        .then(pl.col("pool_h"))
-        .when(pl.col("at_risk") >= 1)
-        .then((pl.col("n_events") + PRIOR_AT_RISK * pl.col("pool_h")) / (pl.col("at_risk") + PRIOR_AT_RISK))
-        .otherwise(None)
-    )
+    exits, entries = pl.collect_all([exits, entries])
+    groups = exits.select("groep", "pool").unique().sort("groep")
+    # The rest is per group over a fixed grid of bins: arrays of groups x BINS, not frames. A
+    # state's curves cost a few milliseconds instead of some fifty polars steps on the grid.
+    n = groups.height
+    if n == 0:
+        floats = {c: pl.Float64 for c in ("S", "S_next", "tail", "c", "c_next", "ctail")}
+        return pl.DataFrame(schema={"groep": pl.String, "pool": pl.String, "k": pl.Int32, **floats, "events": pl.Int64})
+    index = {g: i for i, g in enumerate(groups["groep"].to_list())}
+
+    def grid(frame: pl.DataFrame, column: str) -> np.ndarray:
+        out = np.zeros(n * BINS)
+        at = frame.select(pl.col("groep").replace_strict(index, return_dtype=pl.Int64) * BINS + pl.col("k").cast(pl.Int64))
+        np.add.at(out, at.to_series().to_numpy(), frame[column].cast(pl.Float64).to_numpy())
+        return out.reshape(n, BINS)
+
+    n_exits, n_events, n_entries = grid(exits, "exits"), grid(exits, "n_events"), grid(entries, "entries")
+    at_risk = n_entries.cumsum(axis=1)
+    at_risk[:, 1:] -= n_exits.cumsum(axis=1)[:, :-1]
+    pools = groups["pool"].to_list()
+    own_pool = np.array([index[p] for p in pools])
+    is_pool = np.array([g == p for g, p in zip(groups["groep"].to_list(), pools)], dtype=bool)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        pool_h = _forward_fill(np.where(at_risk >= 1, n_events / at_risk, np.nan))
+    pool_h = np.nan_to_num(pool_h, nan=0.0)[own_pool]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        h = np.where(at_risk >= 1, (n_events + PRIOR_AT_RISK * pool_h) / (at_risk + PRIOR_AT_RISK), np.nan)
+    h[is_pool] = pool_h[is_pool]
     # Past the last age with anyone at risk in the group, its last hazard goes on.
-    hazard = hazard.with_columns(h=pl.col("h").forward_fill().over("groep").fill_null(pl.col("pool_h")).clip(0.0, 1.0)).sort("groep", "k")
-    surv = hazard.with_columns(S_next=(1 - pl.col("h")).cum_prod().over("groep")).with_columns(
-        S=pl.col("S_next").shift(1, fill_value=1.0).over("groep")
-    )
-    surv = surv.join(pool_events, on="pool", how="left").with_columns(pl.col("events").fill_null(0))
+    h = _forward_fill(h)
+    h = np.clip(np.where(np.isnan(h), pool_h, h), 0.0, 1.0)
+    s_next = np.cumprod(1 - h, axis=1)
+    s = np.ones_like(s_next)
+    s[:, 1:] = s_next[:, :-1]
+    # Ended toewijzingen per pool: the count on the pool's own row.
+    events = n_events.sum(axis=1)[own_pool].astype(np.int64)
     # A budget pool that has seen (almost) no ends: its budgets last DEFAULT_TOTAAL_DAYS.
-    default = (pl.col("pool") == POOL_TOTAAL) & (pl.col("events") < MIN_EVENTS)
+    default = np.array([p == POOL_TOTAAL for p in pools], dtype=bool) & (events < MIN_EVENTS)
     last_k = DEFAULT_TOTAAL_DAYS / BIN_DAYS
-    start, stop = pl.col("k").cast(pl.Float64), pl.col("k").cast(pl.Float64) + 1
-    surv = surv.with_columns(
-        S=pl.when(default).then((last_k - start).clip(0.0, 1.0)).otherwise(pl.col("S")),
-        S_next=pl.when(default).then((last_k - stop).clip(0.0, 1.0)).otherwise(pl.col("S_next")),
-    )
+    k = np.arange(BINS, dtype=np.float64)
+    s[default] = np.clip(last_k - k, 0.0, 1.0)
+    s_next[default] = np.clip(last_k - (k + 1), 0.0, 1.0)
     # Ending in bin j (length about (j + 1/2) bins) has chance S_j - S_j+1; what is left after the
     # last bin ends there.
-    ends = pl.col("S") - pl.col("S_next") + pl.when(pl.col("k") == BINS - 1).then(pl.col("S_next")).otherwise(0.0)
-    return (
-        surv.sort("groep", "k")
-        .with_columns(
-            tail=((pl.col("S") + pl.col("S_next")) / 2 * BIN_DAYS).reverse().cum_sum().reverse().over("groep"),
-            c=(ends / ((pl.col("k").cast(pl.Float64) + 0.5) * BIN_DAYS)).reverse().cum_sum().reverse().over("groep"),
-        )
-        .with_columns(c_next=pl.col("c").shift(-1, fill_value=0.0).over("groep"))
-        .with_columns(ctail=((pl.col("c") + pl.col("c_next")) / 2 * BIN_DAYS).reverse().cum_sum().reverse().over("groep"))
-        .select("groep", "pool", "k", "S", "S_next", "tail", "c", "c_next", "ctail", "events")
+    ends = s - s_next + np.where(np.arange(BINS) == BINS - 1, s_next, 0.0)
+    tail = _reverse_cumsum((s + s_next) / 2 * BIN_DAYS)
+    c = _reverse_cumsum(ends / ((k + 0.5) * BIN_DAYS))
+    c_next = np.zeros_like(c)
+    c_next[:, :-1] = c[:, 1:]
+    ctail = _reverse_cumsum((c + c_next) / 2 * BIN_DAYS)
+    rows = np.repeat(np.arange(n), BINS)
+    return groups.select("groep", "pool")[rows].with_columns(
+        k=pl.Series(np.tile(np.arange(BINS, dtype=np.int32), n)),
+        S=pl.Series(s.ravel()),
+        S_next=pl.Series(s_next.ravel()),
+        tail=pl.Series(tail.ravel()),
+        c=pl.Series(c.ravel()),
+        c_next=pl.Series(c_next.ravel()),
+        ctail=pl.Series(ctail.ravel()),
+        events=pl.Series(events[rows], dtype=pl.Int64),
     )
+
+
+def _forward_fill(a: np.ndarray) -> np.ndarray:
+    """Each row's NaNs replaced by the last value before them in that row (NaN before the first)."""
+    cols = np.where(np.isnan(a), 0, np.arange(a.shape[1]))
+    np.maximum.accumulate(cols, axis=1, out=cols)
+    filled = a[np.arange(a.shape[0])[:, None], cols]
+    # A row whose first values are NaN keeps them (index 0 is NaN there).
+    return filled
+
+
+def _reverse_cumsum(a: np.ndarray) -> np.ndarray:
+    return np.cumsum(a[:, ::-1], axis=1)[:, ::-1]
+
+
+def _offsets(curve: pl.DataFrame) -> dict[str, int] | None:
+    """The first row of each group in a curve laid out as `curves` makes it (every group's bins
+    0..BINS-1 in order, one group after the other), so that bin k of a group is row first + k;
+    None for a curve laid out otherwise."""
+    if curve.height == 0 or curve.height % BINS:
+        return None
+    k = curve["k"].to_numpy()
+    if not np.array_equal(k, np.tile(np.arange(BINS, dtype=k.dtype), curve.height // BINS)):
+        return None
+    groups = curve["groep"].gather(np.arange(0, curve.height, BINS)).to_list()
+    if len(set(groups)) != len(groups):
+        return None
+    return {g: i * BINS for i, g in enumerate(groups)}
 
 
 def _lookup(curve: pl.DataFrame, frame: pl.DataFrame, groep: str, pool: str, k: pl.Expr, columns: list[str]) -> pl.DataFrame:
     """`frame` joined with the curve row of its group (its pool's when the group has none) at bin k."""
-    known = curve.select("groep").unique()["groep"].implode()
-    tmp = frame.with_columns(_g=pl.when(pl.col(groep).is_in(known)).then(pl.col(groep)).otherwise(pl.col(pool)), _k=k)
-    return tmp.join(
-        curve.select(pl.col("groep").alias("_g"), pl.col("k").alias("_k"), *columns), on=["_g", "_k"], how="left", maintain_order="left"
-    )
+    offsets = _offsets(curve)
+    known = pl.Series(list(offsets), dtype=pl.String) if offsets is not None else curve.select("groep").unique()["groep"]
+    tmp = frame.with_columns(_g=pl.when(pl.col(groep).is_in(known.implode())).then(pl.col(groep)).otherwise(pl.col(pool)), _k=k)
+    if offsets is None:
+        return tmp.join(
+            curve.select(pl.col("groep").alias("_g"), pl.col("k").alias("_k"), *columns), on=["_g", "_k"], how="left", maintain_order="left"
+        )
+    # A row number and a gather instead of a join on (group, bin): the join hashes the whole
+    # curve on every lookup, about ten per forecast state, and was most of a small state's time.
+    first = pl.col("_g").replace_strict(offsets, default=None, return_dtype=pl.Int64)
+    row = pl.when(pl.col("_k").is_between(0, BINS - 1)).then(first + pl.col("_k").cast(pl.Int64))
+    return tmp.with_columns(_row=row).with_columns([pl.lit(curve[c]).gather(pl.col("_row")).alias(c) for c in columns]).drop("_row")
 
 
 def at(curve: pl.DataFrame, frame: pl.DataFrame, groep: str, pool: str, age_days: str, out: str, *, stretch: float = 1.0) -> pl.DataFrame:

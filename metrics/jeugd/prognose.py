@@ -82,6 +82,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+import numpy as np
 import polars as pl
 from babel.numbers import format_decimal
 
@@ -354,7 +355,7 @@ class _State(NamedTuple):
     level: pl.DataFrame  # mi, niveau (declared x residual), for every month needed
     declared_level: pl.DataFrame
     residual: pl.DataFrame
-    past: pl.DataFrame  # tid, aanbieder, mi, cost0, cost (priced at level) for months <= p
+    past: pl.DataFrame  # tid, a (aanbieder code, _Model.aanbieders), mi, cost0, cost (priced at level) for months <= p
     shares: pl.DataFrame
     completion: CompletionFactors
     utilisation: pl.DataFrame  # aanbieder, u
@@ -386,6 +387,32 @@ def _new_amount() -> pl.Expr:
     return pl.col("aantal") * pl.col("kosten") * pl.col("deel") * pl.col("bezetting")
 
 
+def _at_month(months: pl.DataFrame, column: str, first: int) -> pl.Expr:
+    """`column` of `months` (one row per month from `first` on, in order) for each row's month `mi`."""
+    mi = months["mi"]
+    if mi.len() and (mi[0] != first or mi[-1] != first + mi.len() - 1):
+        raise AssertionError(f"months {mi[0]}..{mi[-1]} ({mi.len()}) are not every month from {first} on")
+    return pl.lit(months[column]).gather(pl.col("mi") - first)
+
+
+def _running_sum(lines: pl.DataFrame) -> pl.Series:
+    """Per line (sorted by mi, tid, ingediend_op) the sum of its toewijzing-month's bedrag up to
+    and including it, added in line order. In numpy on the lines after a toewijzing-month's
+    first, which are few (most months come in one line): a window sum over the lines hashes all
+    of them, over a second per million lines."""
+    first = pl.col("tid").ne_missing(pl.col("tid").shift(1)) | pl.col("mi").ne_missing(pl.col("mi").shift(1))
+    later = np.flatnonzero(~lines.select(first.fill_null(True)).to_series().to_numpy())
+    x = lines["bedrag"].fill_null(0.0).to_numpy().astype(np.float64, copy=True)
+    # Each pass adds the line before to the lines whose line before is final already.
+    while later.size:
+        waits = np.zeros(later.size, dtype=bool)
+        waits[1:] = later[1:] - 1 == later[:-1]
+        ready = later[~waits]
+        x[ready] += x[ready - 1]
+        later = later[waits]
+    return pl.Series("cum", x, dtype=pl.Float64)
+
+
 def _explode(known: pl.DataFrame, lo: int, hi: int) -> pl.DataFrame:
     """One row per toewijzing and month in [lo, hi] that it runs in, with its running days.
     A toewijzing without an einddatum runs through month `hi`."""
@@ -411,12 +438,20 @@ class _Model:
         per_maand: bool = False,
     ) -> None:
         self.t = _toewijzingen(toewijzingen)
+        # Each aanbieder as a number (a: its position in `aanbieders`): the millions of
+        # toewijzing-months a state prices are gathered and grouped by it, not by a string.
+        self.aanbieders = self.t["aanbieder"].unique(maintain_order=True)
+        codes = pl.Series(range(self.aanbieders.len()), dtype=pl.UInt32)
+        self.t = self.t.with_columns(a=pl.col("aanbieder").replace_strict(self.aanbieders, codes, return_dtype=pl.UInt32))
         self.history = _history(tarief_historie)
         lines = _declarations(declaraties, self.t, per_maand)
         self.summed = vertraging.Summed.of(lines)
         # Past the summing, a state reads the lines of a few months of care (the level window, the
         # starters around a tariff step): by month, those are a slice.
-        self.d = lines.select("tid", "mi", "ingediend_op", "bedrag")
+        # cum: what a toewijzing-month had in up to and including each line (its lines follow each
+        # other, by submission date): what it had in by a cut is then one line's value, not a
+        # group-by per state (`declared_by`).
+        self.d = lines.select("tid", "mi", "ingediend_op", "bedrag").with_columns(cum=_running_sum(lines))
         # An aanbieder's name, from its first toewijzing: looked up per aanbieder, not carried on
         # each of millions of lines and toewijzing-months.
         self.names = self.t.group_by("aanbieder", maintain_order=True).agg(naam=pl.col("naam").first())
@@ -435,11 +470,32 @@ class _Model:
 
     # -- what is in ----------------------------------------------------------------------------
 
+    def _aanbieder(self) -> pl.Expr:
+        """The aanbieder of the code in column `a`."""
+        return pl.lit(self.aanbieders).gather(pl.col("a")).alias("aanbieder")
+
     def lines_in(self, first: int, last: int, cut: dt.date) -> pl.DataFrame:
         """The declaration lines (tid, mi, ingediend_op, bedrag) of the months of care first..last in by `cut`."""
         mi = self.d["mi"].head(self.d.height - self.d["mi"].null_count())
         a, b = int(mi.search_sorted(first, side="left")), int(mi.search_sorted(last, side="right"))
-        return self.d.slice(a, b - a).filter(pl.col("ingediend_op") <= cut)
+        return self.d.slice(a, b - a).filter(pl.col("ingediend_op") <= cut).drop("cum")
+
+    def declared_by(self, first: int, last: int, cut: dt.date, keep: pl.Expr | None = None) -> pl.LazyFrame:
+        """Per toewijzing-month of the months of care first..last with lines in by `cut`: what was
+        in (tid, mi, declared). The last line in by the cut of each toewijzing-month carries its
+        sum (cum). keep: which toewijzingen (an expression on tid), applied after the lines are read."""
+        mi = self.d["mi"].head(self.d.height - self.d["mi"].null_count())
+        a, b = int(mi.search_sorted(first, side="left")), int(mi.search_sorted(last, side="right"))
+        cut_in = pl.col("ingediend_op") <= cut
+        same = (pl.col("tid").shift(-1) == pl.col("tid")) & (pl.col("mi").shift(-1) == pl.col("mi"))
+        next_in = (same & (pl.col("ingediend_op").shift(-1) <= cut)).fill_null(False)
+        last_in = cut_in & ~next_in & pl.col("tid").is_not_null()
+        return (
+            self.d.slice(a, b - a).lazy()
+            .with_columns(_last=last_in)
+            .filter(pl.col("_last") if keep is None else pl.col("_last") & keep)
+            .select("tid", "mi", declared="cum")
+        )
 
     def summed_by(self, cut: dt.date) -> vertraging.Summed:
         """The lines in by `cut`, summed per aanbieder, month and submission day (vertraging.Summed)."""
@@ -479,16 +535,23 @@ class _Model:
         mi = self._months["mi"]
         a, b = int(mi.search_sorted(lo, side="left")), int(mi.search_sorted(p, side="right"))
         # tid is the row number of self.t: a take by position instead of a hash join.
-        columns = ["aanbieder", "begin", "end", "per_day", "per_month", "level_start", "tau_mi"]
-        full = self.t.select("tid").join(known.select("tid", *columns), on="tid", how="left", maintain_order="left")
-        rows = self._months.slice(a, b - a)
-        index = rows["tid"]
-        rows = rows.with_columns([full[c].gather(index) for c in columns]).filter(pl.col("per_day").is_not_null())
+        columns = ["a", "per_day", "per_month", "level_start", "tau_mi"]
+        full = self.t.select("tid").join(known.select("tid", "begin", "end", *columns), on="tid", how="left", maintain_order="left")
+        taken = [pl.lit(full[c]).gather(pl.col("tid")).alias(c) for c in columns]
+        # Only a toewijzing-month of the peildatum's own month can run longer than its known
+        # einddatum says: the dates are read for that month's rows alone, not for all 48.
+        c = int(mi.search_sorted(p, side="left"))
+        before = self._months.slice(a, c - a).lazy().with_columns(taken)
+        at_p = self._months.slice(c, b - c).lazy().with_columns(*taken, *(pl.lit(full[x]).gather(pl.col("tid")).alias(x) for x in ("begin", "end")))
         unknown_end = pl.col("end").is_null() & (pl.col("mi") == p) & (pl.col("end_mi") == p)
         through = (maanden.end_expr(pl.col("mi")) - pl.max_horizontal(pl.col("begin"), maanden.start_expr(pl.col("mi")))).dt.total_days() + 1
+        at_p = at_p.with_columns(days=pl.when(unknown_end).then(through.cast(pl.Float64)).otherwise(pl.col("days")))
         # Only what the state reads on: millions of rows at national scale, copied by every join.
-        return rows.with_columns(days=pl.when(unknown_end).then(through.cast(pl.Float64)).otherwise(pl.col("days"))).select(
-            "tid", "mi", "aanbieder", "level_start", "tau_mi", cost0=_cost()
+        return (
+            pl.concat([before.select("tid", "mi", "days", *columns), at_p.select("tid", "mi", "days", *columns)])
+            .filter(pl.col("per_day").is_not_null())
+            .select("tid", "mi", "a", "level_start", "tau_mi", cost0=_cost())
+            .collect()
         )
 
     def _tarief_at(self, known: pl.DataFrame, peildatum: dt.date) -> pl.DataFrame:
@@ -526,7 +589,9 @@ class _Model:
         p = maanden.mi(peildatum)
         completion, shares, eventual, cc = _pooled(self.summed_by(peildatum), peildatum, self.max_lag)
 
-        known = self.t.filter(pl.col("known_on") <= peildatum)
+        # Only the columns a state reads: every filter of the known toewijzingen copies what it carries.
+        unread = {"naam", "known_on"} | ({"toewijzing_id", "volume"} if self.history is None else set())
+        known = self.t.lazy().filter(pl.col("known_on") <= peildatum).select([c for c in self.t.columns if c not in unread]).collect()
         if reconstruct:
             known = known.with_columns(end=pl.when(pl.col("end") > peildatum).then(None).otherwise(pl.col("end")))
         if self.history is not None:
@@ -553,9 +618,9 @@ class _Model:
         known = known.with_columns(level_start=tarieven.level_on(changes, known["tau"]), tau_mi=maanden.expr("tau"))
         past = self._running(known, lo, p, peildatum)
         declared_level = tarieven.month_levels(changes, lo, p + 12)
-        past = past.join(declared_level, on="mi", how="left").with_columns(
-            priced=pl.col("cost0") * pl.col("niveau") / pl.col("level_start")
-        )
+        # Every month lo..p+12 in order: a month's level is a position, read without a join over
+        # the millions of toewijzing-months.
+        past = past.with_columns(priced=pl.col("cost0") * _at_month(declared_level, "niveau", lo) / pl.col("level_start"))
         # The residual level from the toewijzing-months with lines in, over the level window.
         window = p - LEVEL_WINDOW + 1
         # A toewijzing-month with lines in may not be complete yet (an aanbieder that splits a
@@ -563,14 +628,12 @@ class _Model:
         cc = cc.rename({"k": "age"})
         # The month effect needs many toewijzingen, not all: above FE_ROWS toewijzing-months a
         # fixed subset (every step-th toewijzing) carries it, so a large gemeente is not slower.
-        in_window = past.filter(pl.col("mi") >= window)
+        in_window = past  # the priced months are the window's (lo = window)
         step = max(1, math.ceil(in_window.height / FE_ROWS))
         sample = (pl.col("tid") % step) == 0
         # One lazy query: its filters and joins planned together take about half the time of eager steps.
         lines = (
-            self.lines_in(window, p, peildatum).lazy().filter(sample)
-            .group_by("tid", "mi")
-            .agg(declared=pl.col("bedrag").sum())
+            self.declared_by(window, p, peildatum, sample)
             .with_columns(age=(pl.lit(p) - pl.col("mi")).cast(pl.Int32))
             .join(cc.lazy(), on="age", how="left")
             .with_columns(declared=pl.col("declared") / pl.col("cc").fill_null(1.0))
@@ -582,22 +645,23 @@ class _Model:
         level = self._level(declared_level, residual, lo, p)
         # The residual level at a toewijzing's tarief date: by its month, so a join on a few months,
         # not on the toewijzingen.
-        r_start = residual.select(b=pl.col("mi"), r_start=pl.col("niveau"))
-        b = pl.col("tau_mi").clip(residual["mi"].min() if residual.height else p, p)
-        known = known.with_columns(b=b).join(r_start, on="b", how="left").with_columns(pl.col("r_start").fill_null(1.0)).drop("tau_mi", "b")
-        past = (
-            past.with_columns(b=b)
-            .join(r_start, on="b", how="left")
-            .join(level.select("mi", pl.col("niveau").alias("full")), on="mi", how="left")
-            .select("tid", "aanbieder", "mi", "cost0", cost=pl.col("cost0") * pl.col("full") / (pl.col("level_start") * pl.col("r_start").fill_null(1.0)))
+        first_r = residual["mi"].min() if residual.height else p
+        b = pl.col("tau_mi").clip(first_r, p)
+        # The residual of every month first_r..p by position (null where it has none).
+        r_months = pl.DataFrame({"mi": pl.int_range(first_r, p + 1, eager=True, dtype=pl.Int32)}).join(
+            residual.select(pl.col("mi").cast(pl.Int32), "niveau"), on="mi", how="left", maintain_order="left"
         )
+        r_start = pl.lit(r_months["niveau"]).gather(b - first_r)
+        known = known.with_columns(r_start=r_start.fill_null(1.0)).drop("tau_mi")
+        full = _at_month(level.sort("mi"), "niveau", lo)
+        past = past.select("tid", "a", "mi", "cost0", cost=pl.col("cost0") * full / (pl.col("level_start") * r_start.fill_null(1.0)))
 
         # Utilisation per aanbieder: what complete months cost / what they priced.
         ref_lo, ref_hi = p - self.max_lag - HISTORY + 1, p - self.max_lag
         # Only months with declarations: before the first month of the export nothing was declared.
         with_lines = eventual.filter((pl.col("aanbieder") == vertraging.POOLED) & (pl.col("bedrag") != 0))["mi"]
         priced_ref = past.filter(pl.col("mi").is_between(ref_lo, ref_hi) & pl.col("mi").is_in(with_lines.implode()))
-        priced_ref = priced_ref.group_by("aanbieder").agg(priced=pl.col("cost").sum(), n=pl.len())
+        priced_ref = priced_ref.group_by("a").agg(priced=pl.col("cost").sum(), n=pl.len()).select(aanbieder=self._aanbieder(), priced="priced", n="n")
         priced_ref = pl.concat([priced_ref, priced_ref.select(pl.lit(vertraging.POOLED).alias("aanbieder"), pl.col("priced").sum(), pl.col("n").sum())])
         cost_ref = eventual.group_by("aanbieder").agg(bedrag=pl.col("bedrag").sum())
         util = priced_ref.join(cost_ref, on="aanbieder", how="left").with_columns(
@@ -644,8 +708,9 @@ class _Model:
         hi = min(p, last)
         expected = (
             st.past.filter(pl.col("mi").is_between(lo, hi))
-            .group_by("aanbieder", "mi")
+            .group_by("a", "mi")
             .agg(priced=pl.col("cost").sum())
+            .select(aanbieder=self._aanbieder(), mi="mi", priced="priced")
             .join(utilisation, on="aanbieder", how="left")
             .with_columns(expected=pl.col("priced") * pl.col("u").fill_null(st.pooled_utilisation))
         )
@@ -711,12 +776,12 @@ class _Model:
         level = st.level.select("mi", "niveau")
 
         # Known toewijzingen that may still run after the peildatum.
-        running = st.known.filter(pl.col("end").is_null() | (pl.col("end") > peildatum))
         if first <= last:
             # Only what prices a month: a row per toewijzing and month is millions of rows at
             # national scale, and every survival lookup below copies them.
-            priced = ("aanbieder", "groep", "pool", "begin", "end", "freq", "amount", "per_day", "per_month", "s_now", "level_start", "r_start")
-            rows = _explode(running.select(priced), first, last)
+            priced = ("a", "groep", "pool", "begin", "end", "freq", "amount", "per_day", "per_month", "s_now", "level_start", "r_start")
+            running = st.known.select(priced).filter(pl.col("end").is_null() | (pl.col("end") > peildatum))
+            rows = _explode(running, first, last)
             start_day = pl.max_horizontal(pl.col("begin"), maanden.start_expr(pl.col("mi")))
             age_from = (start_day - pl.col("begin")).dt.total_days().cast(pl.Float64)
             rows = rows.with_columns(cost0=_cost(), age_from=age_from, age_to=age_from + pl.col("days"))
@@ -733,10 +798,11 @@ class _Model:
                 .then(pl.col("cost0") * (pl.col("s_days") / s_now / pl.col("days")).clip(0.0, 1.0))
                 .otherwise(pl.col("cost0"))
             )
+            # Utilisation per aanbieder code: a gather, not a join on the aanbieder over every row.
+            u = pl.DataFrame({"aanbieder": self.aanbieders}).join(st.utilisation, on="aanbieder", how="left", maintain_order="left")["u"]
             rows = (
                 rows.join(level, on="mi", how="left")
-                .join(st.utilisation, on="aanbieder", how="left")
-                .with_columns(u=pl.col("u").fill_null(st.pooled_utilisation))
+                .with_columns(u=pl.lit(u).gather(pl.col("a")).fill_null(st.pooled_utilisation))
                 .with_columns(bedrag=own * pl.col("niveau") / (pl.col("level_start") * pl.col("r_start")) * pl.col("u"))
             )
             known_future = rows.group_by("mi").agg(pl.col("bedrag").sum()).sort("mi")
@@ -749,7 +815,7 @@ class _Model:
             return known_future, pl.DataFrame(schema=new_schema), starts
         season = self._season(st)
         known_starts = (
-            st.known.filter(pl.col("begin") > peildatum)
+            st.known.select("groep", "begin").filter(pl.col("begin") > peildatum)
             .group_by("groep", start=maanden.expr("begin"))
             .agg(known=pl.len().cast(pl.Float64))
         )
@@ -767,7 +833,7 @@ class _Model:
         )
         months = pl.DataFrame({"mi": pl.int_range(max(year * 12, p), last + 1, eager=True).cast(pl.Int32)})
         new = grid.join(months, how="cross").filter(pl.col("mi") >= pl.col("start"))
-        cost = self._new_cost(st, [int(m) for m in months["mi"]])
+        cost = self._new_cost(st, [int(m) for m in months["mi"]], starts)
         occupancy = looptijd.occupancy(st.curves, starts, last - max(year * 12, p) + 1).drop("lengte", strict=False)
         # Starters in the rest of the peildatum's month run (on average) in that rest only.
         new = (
@@ -788,7 +854,7 @@ class _Model:
         """Per group: toewijzingen that started per month over the last year, and a new one's mean length."""
         peildatum = st.peildatum
         since = peildatum - dt.timedelta(days=round(NEW_YEARS * 365.25))
-        recent = st.known.filter((pl.col("begin") > since) & (pl.col("begin") <= peildatum))
+        recent = st.known.select("groep", "pool", "begin").filter((pl.col("begin") > since) & (pl.col("begin") <= peildatum))
         if recent.is_empty():
             return pl.DataFrame(schema={"groep": pl.String, "pool": pl.String, "per_month": pl.Float64, "lengte": pl.Float64})
         out = recent.group_by("groep", "pool").agg(per_month=pl.len().cast(pl.Float64) / (12 * NEW_YEARS))
@@ -802,7 +868,7 @@ class _Model:
         if since < self.data_start - dt.timedelta(days=365):
             return pl.DataFrame({"cm": list(range(12)), "seizoen": [1.0] * 12}, schema={"cm": pl.Int32, "seizoen": pl.Float64})
         counts = (
-            st.known.filter((pl.col("begin") > since) & (pl.col("begin") <= peildatum))
+            st.known.select("begin").filter((pl.col("begin") > since) & (pl.col("begin") <= peildatum))
             .group_by(cm=pl.col("begin").dt.month().cast(pl.Int32) - 1)
             .agg(n=pl.len().cast(pl.Float64))
         )
@@ -812,26 +878,27 @@ class _Model:
             return full.select("cm", seizoen=pl.lit(1.0))
         return full.select("cm", seizoen=pl.col("n") / mean)
 
-    def _new_cost(self, st: _State, months: list[int]) -> pl.DataFrame:
+    def _new_cost(self, st: _State, months: list[int], starts: pl.DataFrame) -> pl.DataFrame:
         """Per group and month: what a toewijzing like those started in the last year costs in a
-        full month, at the tariff level of that month, times its aanbieder's utilisation."""
+        full month, at the tariff level of that month, times its aanbieder's utilisation.
+        starts: `_starts` of the state, whose groups are those of the same toewijzingen, with
+        their mean length (lengte)."""
         peildatum = st.peildatum
         since = peildatum - dt.timedelta(days=round(NEW_YEARS * 365.25))
-        recent = st.known.filter((pl.col("begin") > since) & (pl.col("begin") <= peildatum))
-        recent = recent.join(looptijd.mean_length(st.curves, recent), on=["groep", "pool"], how="left").with_columns(
+        columns = ("aanbieder", "groep", "pool", "freq", "amount", "per_day", "per_month", "level_start", "r_start")
+        recent = st.known.select(*columns, "begin").filter((pl.col("begin") > since) & (pl.col("begin") <= peildatum))
+        recent = recent.join(starts.select("groep", "pool", "lengte"), on=["groep", "pool"], how="left").with_columns(
             per_day=pl.when(pl.col("freq") == TOTAAL).then(pl.col("amount") / pl.col("lengte")).otherwise(pl.col("per_day"))
         ).join(st.utilisation, on="aanbieder", how="left")
         m = pl.DataFrame({"mi": pl.Series(months, dtype=pl.Int32)}).join(st.level.select("mi", "niveau"), on="mi", how="left")
-        return (
-            recent.join(m, how="cross")
-            .with_columns(
-                full=(pl.col("per_day") * maanden.days_expr(pl.col("mi")) + pl.col("per_month"))
-                * pl.col("niveau")
-                / (pl.col("level_start") * pl.col("r_start"))
-                * pl.col("u").fill_null(st.pooled_utilisation)
-            )
-            .group_by("groep", "mi")
-            .agg(kosten=pl.col("full").mean())
+        # The mean over a group's toewijzingen of (per_day x days + per_month) x niveau x weight is
+        # (days x sum(per_day x weight) + sum(per_month x weight)) x niveau / n: summed once per
+        # group, not once per group and month over every recent toewijzing.
+        weight = pl.col("u").fill_null(st.pooled_utilisation) / (pl.col("level_start") * pl.col("r_start"))
+        valid = pl.col("per_day").is_not_null() & pl.col("per_month").is_not_null() & weight.is_not_null()
+        per_group = recent.filter(valid).group_by("groep").agg(a=(pl.col("per_day") * weight).sum(), b=(pl.col("per_month") * weight).sum(), n=pl.len())
+        return per_group.join(m, how="cross").select(
+            "groep", "mi", kosten=(maanden.days_expr(pl.col("mi")) * pl.col("a") + pl.col("b")) * pl.col("niveau") / pl.col("n")
         )
 
     # -- backtest ----------------------------------------------------------------------------------
