@@ -483,3 +483,14 @@ def test_a_year_asked_after_the_split_by_year_is_that_cell_without_a_query(wareh
     assert engine.query(metric, where={"jaar": 2025}, scope=scope, compare=["vorig_jaar"]).equals(own[2025])
     assert engine.query(metric, where={"jaar": 2024}, scope=scope, compare=["vorig_jaar"]).equals(own[2024])
     assert len(asked) == 1
+
+
+@pytest.mark.parametrize("scope", [LOCAL, WIJKMANAGER], ids=["lokaal", "wijkmanager"])
+def test_some_years_by_year_after_all_years_are_those_rows_without_a_query(warehouse, scope):
+    own = Engine(warehouse, cache=FrameCache()).query("lasten", by=["jaar"], where={"jaar": [2023, 2025]}, scope=scope)
+    engine = Engine(warehouse, cache=FrameCache())
+    engine.query("lasten", by=["jaar"], scope=scope)
+    asked = []
+    engine.run_sql = lambda sql, params, run=engine.run_sql: asked.append(sql) or run(sql, params)
+    assert engine.query("lasten", by=["jaar"], where={"jaar": [2023, 2025]}, scope=scope).equals(own)
+    assert asked == []
