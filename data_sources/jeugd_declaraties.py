@@ -95,11 +95,33 @@ def check_rows(frame: pl.DataFrame, ctx: Context) -> None:
         )
 
 
+def in_warehouse_order(frame: pl.DataFrame, toewijzingen: pl.DataFrame | None) -> pl.DataFrame:
+    """The declaraties in the order the warehouse stores them (WAREHOUSE.md, row order): by year
+    of care, then in the order of the toewijzingen (by wijk and id, jeugd_toewijzingen.read), then month.
+
+    A year stays one run of rows, so a question about a period still skips the other years
+    (DuckDB's min/max per row group); within a year the lines of one wijk and one toewijzing lie
+    together, which about halves the join with the toewijzingen and the count per person (demo
+    scale 30, CPU: a wijkmanager's year 0.13 -> 0.07 s, the gemeente's 0.33 -> 0.18 s). Sorted
+    here, on one integer key, for about 3.5 s CPU at that scale: DuckDB sorting it while writing
+    spills past the build's memory limit (four times the wall time), and a sort on the two
+    strings costs twice as much. Stable, so a build of the same files writes the same order."""
+    if toewijzingen is None:  # read on its own, without the build: the order does not matter
+        return frame
+    order = toewijzingen.select("toewijzing_id").sort(toewijzingen["wijk_code"], toewijzingen["toewijzing_id"], nulls_last=True)
+    order = order.with_columns(_plaats=pl.int_range(pl.len(), dtype=pl.UInt64))
+    out = frame.join(order, on="toewijzing_id", how="left", maintain_order="left")
+    # year | place of the toewijzing (unknown last) | month, as one number
+    key = pl.col("maand").dt.year().cast(pl.UInt64) * 2**36 + pl.col("_plaats").fill_null(2**31) * 2**4 + pl.col("maand").dt.month().cast(pl.UInt64)
+    return out.sort(key, maintain_order=True).drop("_plaats")
+
+
 def read(files: Sequence[Path], ctx: Context) -> dict[str, pl.DataFrame]:
     frame = csv.load(files, ctx, SCHEMA, check_rows, read_file=_read_file)
     if frame is None:
         return {}
-    return {"jeugd_declaraties": frame.select(OUTPUT), **ref.tables()}
+    frame = in_warehouse_order(frame.select(OUTPUT), ctx.tables.get("jeugd_toewijzingen"))
+    return {"jeugd_declaraties": frame, **ref.tables()}
 
 
 SOURCE = Source(

@@ -148,6 +148,19 @@ def test_regions_are_zwolles_16_wijken_and_78_buurten(demo_db):
     assert _one(demo_db, "SELECT min(wijk_code) FROM wijken") == "WK019310"
 
 
+def test_jeugd_rows_are_stored_by_year_and_wijk(demo_db):
+    # WAREHOUSE.md, row order: what makes a wijkmanager's questions cheap (no answer depends on it).
+    with duckdb.connect(str(demo_db), read_only=True) as con:
+        toewijzingen = con.execute("SELECT wijk_code, toewijzing_id FROM jeugd_toewijzingen ORDER BY rowid").fetchall()
+        assert toewijzingen == sorted(toewijzingen, key=lambda r: (r[0] is None, r[0] or "", r[1]))
+        declaraties = con.execute(
+            "SELECT year(d.maand), t.place, d.maand FROM jeugd_declaraties d LEFT JOIN "
+            "(SELECT toewijzing_id, row_number() OVER (ORDER BY rowid) AS place FROM jeugd_toewijzingen) t USING (toewijzing_id) ORDER BY d.rowid"
+        ).fetchall()
+    assert len(declaraties) > 1000
+    assert declaraties == sorted(declaraties, key=lambda r: (r[0], r[1] is None, r[1] or 0, r[2]))
+
+
 def test_portal_population_is_the_real_2024_count(demo_db):
     assert _one(demo_db, "SELECT sum(inwoners) FROM bevolking WHERE jaar = 2024") == 133_128
     assert _one(demo_db, "SELECT sum(woningen) FROM bevolking WHERE jaar = 2024") == 61_186

@@ -463,3 +463,34 @@ def test_a_rebuilt_warehouse_is_not_served_from_cache(tmp_path):
 
 def test_engine_reads_gemeente_and_peildatum_of_the_build(engine):
     assert engine.info.gemeente == "GM0193" and engine.info.peildatum == dt.date(2025, 10, 1)
+
+
+@pytest.mark.parametrize("scope", [LOCAL, SOCIAAL, WIJKMANAGER], ids=["lokaal", "sociaal_domein", "wijkmanager"])
+@pytest.mark.parametrize("metric", ["lasten", "jeugdigen_gedeclareerd"])
+def test_a_year_asked_after_the_split_by_year_is_that_cell_without_a_query(warehouse, scope, metric):
+    # The engine takes a year's cell from the same question split by year when that is cached
+    # (Engine._year_cell): it must give what the year's own query gives.
+    apart = Engine(warehouse, cache=FrameCache())
+    own = {y: apart.query(metric, where={"jaar": y}, scope=scope, compare=["vorig_jaar"]) for y in (2023, 2024, 2025)}
+    engine = Engine(warehouse, cache=FrameCache())
+    engine.query(metric, by=["jaar"], scope=scope)  # the synthetic declaraties: 2024 and 2025
+    asked = []
+    engine.run_sql = lambda sql, params, run=engine.run_sql: asked.append(sql) or run(sql, params)
+    for y in (2024, 2025):
+        assert engine.query(metric, where={"jaar": y}, scope=scope).equals(own[y].drop(c for c in own[y].columns if "vorig" in c or "verschil" in c))
+    assert asked == []
+    # 2025 against 2024 from the cells; 2023 has no rows: its own query says what that is.
+    assert engine.query(metric, where={"jaar": 2025}, scope=scope, compare=["vorig_jaar"]).equals(own[2025])
+    assert engine.query(metric, where={"jaar": 2024}, scope=scope, compare=["vorig_jaar"]).equals(own[2024])
+    assert len(asked) == 1
+
+
+@pytest.mark.parametrize("scope", [LOCAL, WIJKMANAGER], ids=["lokaal", "wijkmanager"])
+def test_some_years_by_year_after_all_years_are_those_rows_without_a_query(warehouse, scope):
+    own = Engine(warehouse, cache=FrameCache()).query("lasten", by=["jaar"], where={"jaar": [2023, 2025]}, scope=scope)
+    engine = Engine(warehouse, cache=FrameCache())
+    engine.query("lasten", by=["jaar"], scope=scope)
+    asked = []
+    engine.run_sql = lambda sql, params, run=engine.run_sql: asked.append(sql) or run(sql, params)
+    assert engine.query("lasten", by=["jaar"], where={"jaar": [2023, 2025]}, scope=scope).equals(own)
+    assert asked == []
