@@ -95,9 +95,10 @@ def check_rows(frame: pl.DataFrame, ctx: Context) -> None:
         )
 
 
-def in_warehouse_order(frame: pl.DataFrame, toewijzingen: pl.DataFrame | None) -> pl.DataFrame:
-    """The declaraties in the order the warehouse stores them (WAREHOUSE.md, row order): by year
-    of care, then in the order of the toewijzingen (by wijk and id, jeugd_toewijzingen.read), then month.
+def warehouse_order(frame: pl.DataFrame, toewijzingen: pl.DataFrame) -> pl.Series:
+    """The row positions of the declaraties in the order the warehouse stores them (WAREHOUSE.md,
+    row order): by year of care, then in the order of the toewijzingen (by wijk and id,
+    jeugd_toewijzingen.read), then month.
 
     A year stays one run of rows, so a question about a period still skips the other years
     (DuckDB's min/max per row group); within a year the lines of one wijk and one toewijzing lie
@@ -106,21 +107,30 @@ def in_warehouse_order(frame: pl.DataFrame, toewijzingen: pl.DataFrame | None) -
     here, on one integer key, for about 3.5 s CPU at that scale: DuckDB sorting it while writing
     spills past the build's memory limit (four times the wall time), and a sort on the two
     strings costs twice as much. Stable, so a build of the same files writes the same order."""
-    if toewijzingen is None:  # read on its own, without the build: the order does not matter
-        return frame
     order = toewijzingen.select("toewijzing_id").sort(toewijzingen["wijk_code"], toewijzingen["toewijzing_id"], nulls_last=True)
     order = order.with_columns(_plaats=pl.int_range(pl.len(), dtype=pl.UInt64))
-    out = frame.join(order, on="toewijzing_id", how="left", maintain_order="left")
+    # Only the two columns the key needs are joined and sorted, not the frame: each copy of
+    # millions of lines is half a gigabyte at scale 30, where the build must stay under 2 GB.
+    plaats = frame.select("toewijzing_id").join(order, on="toewijzing_id", how="left", maintain_order="left")["_plaats"]
+    maand = frame["maand"]
     # year | place of the toewijzing (unknown last) | month, as one number
-    key = pl.col("maand").dt.year().cast(pl.UInt64) * 2**36 + pl.col("_plaats").fill_null(2**31) * 2**4 + pl.col("maand").dt.month().cast(pl.UInt64)
-    return out.sort(key, maintain_order=True).drop("_plaats")
+    key = maand.dt.year().cast(pl.UInt64) * 2**36 + plaats.fill_null(2**31) * 2**4 + maand.dt.month().cast(pl.UInt64)
+    return pl.DataFrame({"key": key}).with_row_index("rij").sort("key", maintain_order=True)["rij"]
 
 
 def read(files: Sequence[Path], ctx: Context) -> dict[str, pl.DataFrame]:
     frame = csv.load(files, ctx, SCHEMA, check_rows, read_file=_read_file)
     if frame is None:
         return {}
-    frame = in_warehouse_order(frame.select(OUTPUT), ctx.tables.get("jeugd_toewijzingen"))
+    frame = frame.select(OUTPUT)
+    toewijzingen = ctx.tables.get("jeugd_toewijzingen")
+    if toewijzingen is not None:  # read on its own, without the build, the order does not matter
+        index = warehouse_order(frame, toewijzingen)
+        columns = frame.get_columns()
+        del frame
+        # Column by column, each original let go once its reordered copy is made: the build holds
+        # one column twice at a time, not the whole table.
+        frame = pl.DataFrame([columns.pop(0).gather(index) for _ in range(len(columns))])
     return {"jeugd_declaraties": frame, **ref.tables()}
 
 

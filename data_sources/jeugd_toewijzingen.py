@@ -175,7 +175,7 @@ def read(files: Sequence[Path], ctx: Context) -> dict[str, pl.DataFrame]:
         return {}
     frame = csv.with_wijk(frame, ctx)
     # Wijk by wijk (WAREHOUSE.md, row order): a wijkmanager's question reads the toewijzingen of a
-    # few wijken, and the declaraties follow this order (jeugd_declaraties.in_warehouse_order).
+    # few wijken, and the declaraties follow this order (jeugd_declaraties.warehouse_order).
     frame = frame.sort("wijk_code", "toewijzing_id", nulls_last=True, maintain_order=True)
     return {"jeugd_toewijzingen": frame.select(OUTPUT).cast(OUTPUT_TYPES), **ref.tables()}
 

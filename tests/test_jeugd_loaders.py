@@ -224,7 +224,7 @@ def test_declaraties_month_forms_and_credit_lines(tmp_path):
         "D3,TW1,2024-01,-640.10,gecrediteerd,2024-05-01",
     )
     assert not ctx.problems, messages(ctx)
-    # In the warehouse's order (by year, toewijzing, month: jeugd_declaraties.in_warehouse_order).
+    # In the warehouse's order (by year, toewijzing, month: jeugd_declaraties.warehouse_order).
     assert frame["declaratie_id"].to_list() == ["D1", "D3", "D2"]
     assert frame["maand"].to_list() == [dt.date(2024, 1, 1), dt.date(2024, 1, 1), dt.date(2024, 2, 1)]
     assert frame["bedrag"].sum() == pytest.approx(652.0)
