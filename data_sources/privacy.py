@@ -12,7 +12,6 @@ where a weak key would hurt most.
 from __future__ import annotations
 
 import hashlib
-import hmac
 import os
 import tomllib
 from collections.abc import Iterable
@@ -62,13 +61,14 @@ class Pseudonymiser:
         return cls(digest.digest(), configured=False)
 
     def pseudonym(self, value: str) -> str:
-        # 20 bytes (160 bits) of the MAC: collisions are negligible for any client population.
-        return hmac.digest(self._key, value.encode("utf-8"), "sha256").hex()[:40]
+        return self.pseudonyms([value])[0]
 
     def pseudonyms(self, values: Iterable[str]) -> list[str]:
-        """`pseudonym` of every value, the same HMAC (RFC 2104) by hand: the two padded keys are
-        hashed once and each value continues from copies of those states, instead of hashing both
-        again per value (half a million clients at scale 30: 0.35 s instead of 0.8 s)."""
+        """The pseudonym of every value: HMAC-SHA256 (RFC 2104) under the key, computed by hand so
+        that the two padded keys are hashed once and each value continues from copies of those
+        states, instead of hashing both again per value (half a million clients at scale 30: 0.35 s
+        instead of 0.8 s). 20 bytes (160 bits) of the MAC: collisions are negligible for any
+        client population."""
         key = self._key if len(self._key) <= _BLOCK else hashlib.sha256(self._key).digest()
         key = key.ljust(_BLOCK, b"\0")
         inner = hashlib.sha256(bytes(b ^ 0x36 for b in key))

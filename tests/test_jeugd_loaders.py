@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hmac
 from pathlib import Path
 
 import duckdb
@@ -77,7 +78,7 @@ def test_pseudonyms_in_bulk_are_the_hmac_of_each_value(key):
     # client followed across builds with a configured key.
     p = Pseudonymiser(key, configured=True)
     values = ["client:100234", "bsn:123456782", "", "\u00e9" * 100, "x" * 1000]
-    assert p.pseudonyms(values) == [p.pseudonym(v) for v in values]
+    assert p.pseudonyms(values) == [hmac.digest(key, v.encode("utf-8"), "sha256").hex()[:40] for v in values]
     series = p.series(pl.Series(["client:1", None, "client:1", "client:2"]))
     assert series.to_list() == [p.pseudonym("client:1"), None, p.pseudonym("client:1"), p.pseudonym("client:2")]
 
