@@ -1,7 +1,10 @@
 """Many people at once: N browser sessions open every page, round after round, with other filters
 each round, while the server's health endpoint is polled throughout.
 
-    python -m tests.e2e.load --url http://127.0.0.1:8501 --sessions 20 --rounds 5 [--pid PID] [--json out.json]
+    python -m tests.e2e.load --url http://127.0.0.1:8501 --sessions 20 --rounds 5 [--per-round K] [--pid PID] [--json out.json]
+
+With --per-round K each session opens K of the pages per round, each session starting at another
+page and moving on one page every round, so all pages are open at the same moment in every round.
 
 Exit 0 when every page run finished without an exception and the health endpoint always answered
 within --health-limit seconds; 1 otherwise. The browser test (tests/e2e/test_load.py) runs this
@@ -57,6 +60,7 @@ class Result:
     sessions: int
     rounds: int
     pages: list[str]
+    per_round: int = 0  # pages per session per round; 0: all
     visits: int = 0
     failures: list[str] = field(default_factory=list)
     page_seconds: dict[str, list[float]] = field(default_factory=dict)
@@ -73,7 +77,7 @@ class Result:
         return not self.failures and not self.health_failures and self.health_max_seconds <= health_limit
 
     def summary(self) -> str:
-        lines = [f"{self.sessions} sessies x {self.rounds} rondes x {len(self.pages)} pagina's = {self.visits} paginabezoeken in {self.seconds:.0f} s"]
+        lines = [f"{self.sessions} sessies x {self.rounds} rondes x {self.per_round or len(self.pages)} pagina's = {self.visits} paginabezoeken in {self.seconds:.0f} s"]
         for path, secs in self.page_seconds.items():
             lines.append(f"  /{path:<11} klaar na mediaan {statistics.median(secs):5.1f} s, traagste {max(secs):5.1f} s")
         lines.append(f"  health: traagste antwoord {self.health_max_seconds:.2f} s, {len(self.health_failures)} keer geen antwoord")
@@ -133,6 +137,13 @@ async def _visit(pg, url: str) -> float:
     return time.monotonic() - t0
 
 
+def pages_of(i: int, r: int, pages: list[str], per_round: int) -> list[str]:
+    """The pages session i opens in round r: all, or per_round of them from page (i + r) on."""
+    if not per_round or per_round >= len(pages):
+        return pages
+    return [pages[(i + r + k) % len(pages)] for k in range(per_round)]
+
+
 async def _session(browser, base: str, i: int, rounds: int, pages: list[str], result: Result, barrier) -> None:
     # A small laptop screen: the browsers draw on the same cores as the server (most of the CPU of a
     # round is theirs), and fewer pixels leave more of it to the server this test is about.
@@ -141,7 +152,7 @@ async def _session(browser, base: str, i: int, rounds: int, pages: list[str], re
     try:
         for r in range(rounds):
             await barrier.wait()  # rounds start together: the worst case for the server
-            for path in pages:
+            for path in pages_of(i, r, pages, result.per_round):
                 variants = FILTERS.get(path, ("",))
                 url = f"{base}/{path}{variants[(r + i) % len(variants)]}"
                 try:
@@ -169,8 +180,8 @@ async def _run(base: str, sessions: int, rounds: int, pages: list[str], result: 
             await browser.close()
 
 
-def run(base: str, *, sessions: int, rounds: int, pages: list[str], pid: int | None = None, health_timeout: float = 10.0) -> Result:
-    result = Result(sessions=sessions, rounds=rounds, pages=pages)
+def run(base: str, *, sessions: int, rounds: int, pages: list[str], per_round: int = 0, pid: int | None = None, health_timeout: float = 10.0) -> Result:
+    result = Result(sessions=sessions, rounds=rounds, pages=pages, per_round=per_round)
     watch = HealthWatch(base, result, health_timeout, pid)
     watch.start()
     t0 = time.monotonic()
@@ -188,6 +199,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--url", default="http://127.0.0.1:8501")
     ap.add_argument("--sessions", type=int, default=10)
     ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--per-round", type=int, default=0, help="pagina's per sessie per ronde (0 = alle)")
     ap.add_argument("--pages", default=None, help="komma-gescheiden url-paden (leeg = Kompas); standaard elke pagina die de server toont")
     ap.add_argument("--pid", type=int, default=None, help="pid van de server, voor het geheugengebruik")
     ap.add_argument("--health-limit", type=float, default=10.0, help="langste toegestane antwoordtijd van /_stcore/health (s); waarom 10: tests/e2e/test_load.py")
@@ -199,7 +211,7 @@ def main(argv: list[str] | None = None) -> int:
         pages = [p.url_path for p in router.visible(access.LOCAL_USER)]
     else:
         pages = [p.strip().strip("/") for p in args.pages.split(",")]
-    result = run(args.url.rstrip("/"), sessions=args.sessions, rounds=args.rounds, pages=pages, pid=args.pid)
+    result = run(args.url.rstrip("/"), sessions=args.sessions, rounds=args.rounds, pages=pages, per_round=args.per_round, pid=args.pid)
     print(result.summary(), flush=True)
     if args.json:
         args.json.write_text(json.dumps(asdict(result) | {"slowest": result.slowest}, indent=1), encoding="utf-8")
