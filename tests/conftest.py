@@ -15,8 +15,9 @@ REALDATA = Path(os.environ.get("DATAKOMPAS_REALDATA", ROOT.parent / "shared" / "
 # any day the suite runs.
 DEMO_PEILDATUM = dt.date(2026, 11, 1)
 
-# Charts are checked against the Vega-Lite schema in every test (and in the browser tests' server,
-# which inherits the environment); the app skips that check when serving (ui/charts.py).
+# Charts are checked against the Vega-Lite schema in every AppTest; the app skips that check when
+# serving (ui/charts.py), and so does the browser tests' server (tests/e2e/conftest.serve): it
+# runs as users get it, and the same pages were checked here.
 os.environ.setdefault("DATAKOMPAS_VALIDATE_CHARTS", "1")
 
 
