@@ -242,14 +242,20 @@ _BOTH_YEARS = (
 _LAST_YEAR = "d.maand >= make_date($jaar - 1, 1, 1) AND d.maand < make_date($jaar, 1, 1) AND year(d.maand) = $jaar - 1 AND d.ingediend_op <= $peil_vorig"
 
 
-def _sql(keys: list[str], where: Mapping[str, tuple], wijken: frozenset[str] | None) -> tuple[str, dict]:
+def _sql(keys: list[str], where: Mapping[str, tuple], wijken: frozenset[str] | None, *, total: bool = False) -> tuple[str, dict]:
     """One query for one year and its predecessor, with its parameters: per group and period the
     spending per product (rows with `personen` false) and the jeugdigen (rows with `personen`
     true). One pass over the declarations and their toewijzingen for both (summed per jeugdige and
-    product first), where two queries read and joined them twice."""
+    product first), where two queries read and joined them twice. total: the whole selection too,
+    in the same pass (GROUPING SETS), as rows with `_alle` true and the group null."""
     base, params = _base(keys, where, wijken, _BOTH_YEARS)
     select = "".join(f"{_COLUMNS[k]} AS {k}, " for k in keys)
     cols = "".join(f"{k}, " for k in keys)
+    products, persons, alle = f"GROUP BY {cols}nu, product", f"GROUP BY {cols}nu", ""
+    if total:
+        products = f"GROUP BY GROUPING SETS (({cols}nu, product), (nu, product))"
+        persons = f"GROUP BY GROUPING SETS (({cols}nu), (nu))"
+        alle = f", grouping({keys[0]}) = 1 AS _alle"
     sql = (
         f"WITH r AS MATERIALIZED (SELECT {select}year(d.maand) = $jaar AS nu, "
         "coalesce(t.productcode, t.productcategorie) || ' | ' || t.eenheid AS product, t.client_key, "
@@ -258,10 +264,31 @@ def _sql(keys: list[str], where: Mapping[str, tuple], wijken: frozenset[str] | N
         "sum(CASE WHEN t.tarief > 0 THEN d.bedrag / t.tarief END)::DOUBLE AS eenheden "
         f"{base} GROUP BY ALL) "
         f"SELECT {cols}nu, false AS personen, product, sum(lasten) AS lasten, sum(lasten_met_tarief) AS lasten_met_tarief, "
-        f"sum(eenheden) AS eenheden, NULL::BIGINT AS jeugdigen FROM r GROUP BY {cols}nu, product "
-        f"UNION ALL SELECT {cols}nu, true, NULL, NULL, NULL, NULL, count(DISTINCT client_key) FROM r GROUP BY {cols}nu"
+        f"sum(eenheden) AS eenheden, NULL::BIGINT AS jeugdigen{alle} FROM r {products} "
+        f"UNION ALL SELECT {cols}nu, true, NULL, NULL, NULL, NULL, count(DISTINCT client_key){alle} FROM r {persons}"
     )
     return sql, params
+
+
+# The Jeugd page shows the ontleding of the whole selection and, beside it, per productgroep: both
+# come from one pass over the declarations, kept per build, filter, scope and year.
+_SHARED = "productgroep"
+
+
+def _periods(ctx: DerivedContext, keys: list[str], year: int) -> pl.DataFrame:
+    """The rows of `_sql` for `keys` and `year` (this year's and last year's, per product and in persons)."""
+
+    def run(split: list[str], total: bool) -> pl.DataFrame:
+        sql, params = _sql(split, ctx.where, ctx.wijken, total=total)
+        return ctx.sql(sql, params | {"jaar": int(year), "peil": ctx.peildatum, "peil_vorig": same_day_last_year(ctx.peildatum)})
+
+    if keys not in ([], [_SHARED]):
+        return run(keys, False)
+    key = ("ontleding", ctx.engine.info.build_id, tuple(sorted(ctx.where.items())), ctx.wijken, int(year), ctx.peildatum)
+    both = ctx.engine.cache.get_or_compute(key, lambda: run([_SHARED], True))
+    if keys:
+        return both.filter(~pl.col("_alle")).drop("_alle")
+    return both.filter(pl.col("_alle")).drop("_alle", _SHARED)
 
 
 def _protected(ctx: DerivedContext, keys: list[str], year: int, products: pl.DataFrame) -> pl.DataFrame:
@@ -322,9 +349,7 @@ def ontleding(ctx: DerivedContext) -> pl.DataFrame:
         raise InvalidQuery("De ontleding vergelijkt één jaar met het jaar ervoor: kies één jaar of splits naar jaar.")
     frames = []
     for year in years:
-        sql, params = _sql(keys, ctx.where, ctx.wijken)
-        params |= {"jaar": int(year), "peil": ctx.peildatum, "peil_vorig": same_day_last_year(ctx.peildatum)}
-        both = ctx.sql(sql, params)
+        both = _periods(ctx, keys, int(year))
         products = both.filter(~pl.col("personen")).drop("personen", "jeugdigen")
         if ctx.protected:
             frame = _protected(ctx, keys, int(year), products)
