@@ -151,9 +151,12 @@ def test_every_role_on_its_pages(browser, hosted_app, oidc_provider, role):
             # pages themselves are photographed in local mode above.
             _phone_then_tablet(pg, f"{url}/{path}", f"{role}-{path or 'kompas'}" if role == "wijkmanager" else None)
             pg.set_viewport_size({"width": 1440, "height": 1000})
-            if pg.get_by_test_id("stSidebar").get_attribute("data-collapsed") == "true":
+            sidebar = pg.get_by_test_id("stSidebar")
+            try:  # Streamlit may open the sidebar itself once the screen is wide
+                expect(sidebar).to_have_attribute("data-collapsed", "false", timeout=2000)
+            except AssertionError:
                 pg.get_by_test_id("stExpandSidebarButton").click()
-            expect(pg.get_by_test_id("stSidebar")).to_have_attribute("data-collapsed", "false")
+            expect(sidebar).to_have_attribute("data-collapsed", "false")
             pg.wait_for_timeout(500)  # charts redraw at the new width
             assert _axe(pg) == [], (role, path)
     finally:
