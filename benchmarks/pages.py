@@ -85,14 +85,10 @@ def child(db: str, file: str, role: str | None, roles_file: str | None) -> dict:
     if roles_file:
         os.environ["DATAKOMPAS_ROLES"] = roles_file
     imported = _import_app()
-    from streamlit.testing.v1 import AppTest
+    from tests.apptest import app
 
-    from tests.apptest import AUTH_SECRETS
-
-    at = AppTest.from_file(str(ROOT / "Home.py"), default_timeout=3600)
-    if role:
-        at.secrets = dict(AUTH_SECRETS)
-        at.user = {"is_logged_in": True, "email": f"{role}@zwolle.test", "name": f"Test {role}"}
+    # Installed components are discovered here, before the clock runs, as the server does at start.
+    at = app(role=role, timeout=3600)
     at.switch_page(file)
     t0, c0 = time.perf_counter(), time.process_time()
     at.run()
