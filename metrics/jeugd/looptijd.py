@@ -25,9 +25,15 @@ average even though most budgets end before the average length.
 from __future__ import annotations
 
 import datetime as dt
+import weakref
+from typing import TypeVar
 
 import numpy as np
 import polars as pl
+
+# The lookups take an eager or a lazy frame and give the same back: a state chains several on
+# one lazy query, collected once, instead of paying a collect for each step.
+Frame = TypeVar("Frame", pl.DataFrame, pl.LazyFrame)
 
 BIN_DAYS = 2.0
 BINS = 183 * 10  # ages up to ten years
@@ -142,10 +148,25 @@ def _reverse_cumsum(a: np.ndarray) -> np.ndarray:
     return np.cumsum(a[:, ::-1], axis=1)[:, ::-1]
 
 
+# The last curve looked up (a weak reference) and its offsets: a state looks its one curve up
+# some ten times. The pair is replaced as a whole, so threads at most make it once more.
+_last_offsets: tuple[weakref.ref[pl.DataFrame], dict[str, int] | None] | None = None
+
+
 def _offsets(curve: pl.DataFrame) -> dict[str, int] | None:
     """The first row of each group in a curve laid out as `curves` makes it (every group's bins
     0..BINS-1 in order, one group after the other), so that bin k of a group is row first + k;
     None for a curve laid out otherwise."""
+    global _last_offsets
+    last = _last_offsets
+    if last is not None and last[0]() is curve:
+        return last[1]
+    got = _offsets_of(curve)
+    _last_offsets = (weakref.ref(curve), got)
+    return got
+
+
+def _offsets_of(curve: pl.DataFrame) -> dict[str, int] | None:
     if curve.height == 0 or curve.height % BINS:
         return None
     k = curve["k"].to_numpy()
@@ -157,15 +178,14 @@ def _offsets(curve: pl.DataFrame) -> dict[str, int] | None:
     return {g: i * BINS for i, g in enumerate(groups)}
 
 
-def _lookup(curve: pl.DataFrame, frame: pl.DataFrame, groep: str, pool: str, k: pl.Expr, columns: list[str]) -> pl.DataFrame:
+def _lookup(curve: pl.DataFrame, frame: Frame, groep: str, pool: str, k: pl.Expr, columns: list[str]) -> Frame:
     """`frame` joined with the curve row of its group (its pool's when the group has none) at bin k."""
     offsets = _offsets(curve)
     known = pl.Series(list(offsets), dtype=pl.String) if offsets is not None else curve.select("groep").unique()["groep"]
     tmp = frame.with_columns(_g=pl.when(pl.col(groep).is_in(known.implode())).then(pl.col(groep)).otherwise(pl.col(pool)), _k=k)
     if offsets is None:
-        return tmp.join(
-            curve.select(pl.col("groep").alias("_g"), pl.col("k").alias("_k"), *columns), on=["_g", "_k"], how="left", maintain_order="left"
-        )
+        rows = curve.select(pl.col("groep").alias("_g"), pl.col("k").alias("_k"), *columns)
+        return tmp.join(rows.lazy() if isinstance(tmp, pl.LazyFrame) else rows, on=["_g", "_k"], how="left", maintain_order="left")
     # A row number and a gather instead of a join on (group, bin): the join hashes the whole
     # curve on every lookup, about ten per forecast state, and was most of a small state's time.
     first = pl.col("_g").replace_strict(offsets, default=None, return_dtype=pl.Int64)
@@ -173,7 +193,7 @@ def _lookup(curve: pl.DataFrame, frame: pl.DataFrame, groep: str, pool: str, k: 
     return tmp.with_columns(_row=row).with_columns([pl.lit(curve[c]).gather(pl.col("_row")).alias(c) for c in columns]).drop("_row")
 
 
-def at(curve: pl.DataFrame, frame: pl.DataFrame, groep: str, pool: str, age_days: str, out: str, *, stretch: float = 1.0) -> pl.DataFrame:
+def at(curve: pl.DataFrame, frame: Frame, groep: str, pool: str, age_days: str, out: str, *, stretch: float = 1.0) -> Frame:
     """`frame` with column `out`: S at the age in column `age_days` (linear within a bin) for the
     curve of its group. `stretch` > 1 makes every toewijzing last that much longer: S(age / stretch).
     A group without a curve in a pool without one runs on (S = 1)."""
@@ -183,7 +203,7 @@ def at(curve: pl.DataFrame, frame: pl.DataFrame, groep: str, pool: str, age_days
     return got.with_columns(value.alias(out)).drop("_g", "_k", "_f", "S", "S_next")
 
 
-def spend(curve: pl.DataFrame, frame: pl.DataFrame, groep: str, pool: str, age_days: str, out: str, *, stretch: float = 1.0) -> pl.DataFrame:
+def spend(curve: pl.DataFrame, frame: Frame, groep: str, pool: str, age_days: str, out: str, *, stretch: float = 1.0) -> Frame:
     """`frame` with column `out`: c at the age in column `age_days`, the expected share of a new
     budget spent on one day at that age (see the module text). With `stretch` s every budget
     lasts s times longer, so the same amount is spent s times slower: c(age / s) / s."""
@@ -193,7 +213,7 @@ def spend(curve: pl.DataFrame, frame: pl.DataFrame, groep: str, pool: str, age_d
     return got.with_columns(value.alias(out)).drop("_g", "_k", "_f", "c", "c_next")
 
 
-def integral(curve: pl.DataFrame, frame: pl.DataFrame, groep: str, pool: str, age_from: str, age_to: str, out: str, *, of: str = "S") -> pl.DataFrame:
+def integral(curve: pl.DataFrame, frame: Frame, groep: str, pool: str, age_from: str, age_to: str, out: str, *, of: str = "S") -> Frame:
     """`frame` with column `out`: the integral over ages [age_from, age_to) (days) of S (`of="S"`:
     expected days running, unconditionally) or of c (`of="c"`: expected share of a budget spent).
     Exact for the curve as kept (linear within a bin), so a month in which many end is not
@@ -215,8 +235,12 @@ def integral(curve: pl.DataFrame, frame: pl.DataFrame, groep: str, pool: str, ag
     result = (remaining(age_from, "_a") - remaining(age_to, "_b")).clip(lower_bound=0.0)
     # No curve at all: runs on (S = 1: the days themselves) or a default budget (1 / DEFAULT per day).
     fallback = (pl.col(age_to) - pl.col(age_from)).cast(pl.Float64) * (1.0 if of == "S" else 1.0 / DEFAULT_TOTAAL_DAYS)
-    drop = [c for c in got.columns if c.endswith(("_a", "_b")) and c not in frame.columns]
+    drop = [c for c in _names(got) if c.endswith(("_a", "_b")) and c not in _names(frame)]
     return got.with_columns(pl.when(pl.col(f"{tail}_a").is_null()).then(fallback).otherwise(result).alias(out)).drop(drop)
+
+
+def _names(frame: pl.DataFrame | pl.LazyFrame) -> list[str]:
+    return frame.collect_schema().names() if isinstance(frame, pl.LazyFrame) else frame.columns
 
 
 def expected_length(curve: pl.DataFrame, frame: pl.DataFrame, groep: str, pool: str, age_days: str, out: str) -> pl.DataFrame:

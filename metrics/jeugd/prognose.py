@@ -88,6 +88,7 @@ from babel.numbers import format_decimal
 
 from metrics.errors import InvalidQuery
 from metrics.jeugd import looptijd, maanden, tarieven, vertraging
+from metrics.jeugd.looptijd import Frame
 
 if TYPE_CHECKING:
     from metrics.derived import DerivedContext
@@ -413,7 +414,7 @@ def _running_sum(lines: pl.DataFrame) -> pl.Series:
     return pl.Series("cum", x, dtype=pl.Float64)
 
 
-def _explode(known: pl.DataFrame, lo: int, hi: int) -> pl.DataFrame:
+def _explode(known: Frame, lo: int, hi: int) -> Frame:
     """One row per toewijzing and month in [lo, hi] that it runs in, with its running days.
     A toewijzing without an einddatum runs through month `hi`."""
     first = pl.max_horizontal(maanden.expr("begin"), pl.lit(lo, dtype=pl.Int32))
@@ -597,25 +598,27 @@ class _Model:
         if self.history is not None:
             known = self._tarief_at(known, peildatum)
         curves = looptijd.curves(known, peildatum, self.data_start)
-        known = known.with_columns(age=(pl.lit(peildatum) - pl.col("begin")).dt.total_days().clip(lower_bound=0).cast(pl.Float64))
-        known = looptijd.at(curves, known, "groep", "pool", "age", "s_now")
-        known = looptijd.spend(curves, known, "groep", "pool", "age", "c_now")
+        changes = tarieven.known(self.changes, peildatum)
+        level_start = tarieven.level_on(changes, known["tau"]).alias("level_start")
+        # The steps on the known toewijzingen as one lazy query: a collect each costs more than the
+        # work on a wijk's toewijzingen.
+        lazy = known.lazy().with_columns(age=(pl.lit(peildatum) - pl.col("begin")).dt.total_days().clip(lower_bound=0).cast(pl.Float64))
+        lazy = looptijd.at(curves, lazy, "groep", "pool", "age", "s_now")
+        lazy = looptijd.spend(curves, lazy, "groep", "pool", "age", "c_now")
         total = pl.col("freq") == TOTAAL
         # A budget with an einddatum is spent evenly over its days; a running one at the expected
         # daily spend of budgets of its age that are still running (looptijd.spend).
-        known = known.with_columns(
+        known = lazy.with_columns(
             per_day=pl.when(total & pl.col("end").is_not_null())
             .then(pl.col("amount") / ((pl.col("end") - pl.col("begin")).dt.total_days() + 1).cast(pl.Float64))
             .when(total)
             .then(pl.col("amount") * pl.col("c_now") / pl.col("s_now").clip(lower_bound=1e-9))
             .otherwise(pl.col("amount") * pl.col("freq").replace_strict(PER_DAY, default=0.0, return_dtype=pl.Float64)),
             per_month=pl.when(pl.col("freq") == PER_MAAND).then(pl.col("amount")).otherwise(0.0),
-        )
+        ).with_columns(pl.lit(level_start), tau_mi=maanden.expr("tau")).collect()
 
-        changes = tarieven.known(self.changes, peildatum)
         # Months older than the level window are complete (nothing left to declare): not priced.
         lo = p - LEVEL_WINDOW + 1
-        known = known.with_columns(level_start=tarieven.level_on(changes, known["tau"]), tau_mi=maanden.expr("tau"))
         past = self._running(known, lo, p, peildatum)
         declared_level = tarieven.month_levels(changes, lo, p + 12)
         # Every month lo..p+12 in order: a month's level is a position, read without a join over
@@ -780,7 +783,8 @@ class _Model:
             # Only what prices a month: a row per toewijzing and month is millions of rows at
             # national scale, and every survival lookup below copies them.
             priced = ("a", "groep", "pool", "begin", "end", "freq", "amount", "per_day", "per_month", "s_now", "level_start", "r_start")
-            running = st.known.select(priced).filter(pl.col("end").is_null() | (pl.col("end") > peildatum))
+            # One lazy query from the running toewijzingen to the sum per month: collected once.
+            running = st.known.lazy().select(priced).filter(pl.col("end").is_null() | (pl.col("end") > peildatum))
             rows = _explode(running, first, last)
             start_day = pl.max_horizontal(pl.col("begin"), maanden.start_expr(pl.col("mi")))
             age_from = (start_day - pl.col("begin")).dt.total_days().cast(pl.Float64)
@@ -801,11 +805,11 @@ class _Model:
             # Utilisation per aanbieder code: a gather, not a join on the aanbieder over every row.
             u = pl.DataFrame({"aanbieder": self.aanbieders}).join(st.utilisation, on="aanbieder", how="left", maintain_order="left")["u"]
             rows = (
-                rows.join(level, on="mi", how="left")
+                rows.join(level.lazy(), on="mi", how="left")
                 .with_columns(u=pl.lit(u).gather(pl.col("a")).fill_null(st.pooled_utilisation))
                 .with_columns(bedrag=own * pl.col("niveau") / (pl.col("level_start") * pl.col("r_start")) * pl.col("u"))
             )
-            known_future = rows.group_by("mi").agg(pl.col("bedrag").sum()).sort("mi")
+            known_future = rows.group_by("mi").agg(pl.col("bedrag").sum()).sort("mi").collect()
         else:
             known_future = empty_known
 
