@@ -243,7 +243,7 @@ def _names(frame: pl.DataFrame | pl.LazyFrame) -> list[str]:
     return frame.collect_schema().names() if isinstance(frame, pl.LazyFrame) else frame.columns
 
 
-def expected_length(curve: pl.DataFrame, frame: pl.DataFrame, groep: str, pool: str, age_days: str, out: str) -> pl.DataFrame:
+def expected_length(curve: pl.DataFrame, frame: Frame, groep: str, pool: str, age_days: str, out: str) -> Frame:
     """`frame` with column `out`: expected total length in days of a toewijzing that has run
     `age_days` days: age + (days still to run from that age) / S(age)."""
     k = (pl.col(age_days).cast(pl.Float64).clip(lower_bound=0) / BIN_DAYS).floor().cast(pl.Int32).clip(0, BINS - 1)
@@ -253,7 +253,7 @@ def expected_length(curve: pl.DataFrame, frame: pl.DataFrame, groep: str, pool: 
     return got.with_columns(value.clip(lower_bound=pl.col(age_days).cast(pl.Float64) + 1).alias(out)).drop("_g", "_k", "S", "tail")
 
 
-def mean_length(curve: pl.DataFrame, groups: pl.DataFrame) -> pl.DataFrame:
+def mean_length(curve: pl.DataFrame, groups: Frame) -> Frame:
     """Per (groep, pool) of `groups`: the expected length in days of a new toewijzing (`lengte`)."""
     frame = groups.select("groep", "pool").unique().with_columns(_age=pl.lit(0.0))
     return expected_length(curve, frame, "groep", "pool", "_age", "lengte").drop("_age")
@@ -272,12 +272,13 @@ def occupancy(curve: pl.DataFrame, groups: pl.DataFrame, months: int, *, stretch
     `stretch` s every toewijzing lasts s times longer: S(u / s), and c(u / s) / s (the same budget
     spent more slowly)."""
     m = MONTH_DAYS
-    ages = pl.DataFrame({"u": pl.int_range(0, int(months * m) + 2, eager=True).cast(pl.Float64) + 0.5})
-    grid = groups.select("groep", "pool", "lengte").unique().join(ages, how="cross")
+    ages = pl.LazyFrame({"u": pl.int_range(0, int(months * m) + 2, eager=True).cast(pl.Float64) + 0.5})
+    # One lazy query, collected once: the grid is small, the steps' collects were most of the time.
+    grid = groups.lazy().select("groep", "pool", "lengte").unique().join(ages, how="cross")
     grid = at(curve, grid, "groep", "pool", "u", "S_u", stretch=stretch)
     grid = spend(curve, grid, "groep", "pool", "u", "c_u", stretch=stretch)
     value = pl.when(pl.col("pool") == POOL_TOTAAL).then(pl.col("c_u") * pl.col("lengte")).otherwise(pl.col("S_u"))
-    ks = pl.DataFrame({"k": pl.int_range(0, months, eager=True).cast(pl.Int32)})
+    ks = pl.LazyFrame({"k": pl.int_range(0, months, eager=True).cast(pl.Int32)})
     lo = (pl.col("k").cast(pl.Float64) - 1) * m
     weight = (
         pl.when(pl.col("k") == 0)
@@ -291,4 +292,5 @@ def occupancy(curve: pl.DataFrame, groups: pl.DataFrame, months: int, *, stretch
         .group_by("groep", "pool", "k")
         .agg(bezetting=(value * weight).sum() / (m * m))
         .sort("groep", "k")
+        .collect()
     )

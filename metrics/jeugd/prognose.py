@@ -817,16 +817,17 @@ class _Model:
         start_months = [m for m in range(max(year * 12, p), last + 1) if m > p or rest > 0]
         if not start_months or starts.is_empty():
             return known_future, pl.DataFrame(schema=new_schema), starts
+        # The new toewijzingen as one lazy query, collected once.
         season = self._season(st)
         known_starts = (
-            st.known.select("groep", "begin").filter(pl.col("begin") > peildatum)
+            st.known.lazy().select("groep", "begin").filter(pl.col("begin") > peildatum)
             .group_by("groep", start=maanden.expr("begin"))
             .agg(known=pl.len().cast(pl.Float64))
         )
         grid = (
-            starts.join(pl.DataFrame({"start": pl.Series(start_months, dtype=pl.Int32)}), how="cross")
+            starts.lazy().join(pl.LazyFrame({"start": pl.Series(start_months, dtype=pl.Int32)}), how="cross")
             .with_columns(cm=pl.col("start") % 12)
-            .join(season, on="cm", how="left")
+            .join(season.lazy(), on="cm", how="left")
             .join(known_starts, on=["groep", "start"], how="left")
             .with_columns(
                 aantal=(
@@ -836,21 +837,24 @@ class _Model:
             )
         )
         months = pl.DataFrame({"mi": pl.int_range(max(year * 12, p), last + 1, eager=True).cast(pl.Int32)})
-        new = grid.join(months, how="cross").filter(pl.col("mi") >= pl.col("start"))
+        new = grid.join(months.lazy(), how="cross").filter(pl.col("mi") >= pl.col("start"))
         cost = self._new_cost(st, [int(m) for m in months["mi"]], starts)
         occupancy = looptijd.occupancy(st.curves, starts, last - max(year * 12, p) + 1).drop("lengte", strict=False)
         # Starters in the rest of the peildatum's month run (on average) in that rest only.
         new = (
-            new.join(cost, on=["groep", "mi"], how="left")
+            new.join(cost.lazy(), on=["groep", "mi"], how="left")
             .with_columns(
                 kosten=pl.col("kosten").fill_null(0.0),
                 k=(pl.col("mi") - pl.col("start")).cast(pl.Int32),
                 deel=pl.when((pl.col("start") == p) & (pl.col("mi") == p)).then(rest).otherwise(1.0),
             )
-            .join(occupancy, on=["groep", "pool", "k"], how="left")
+            .join(occupancy.lazy(), on=["groep", "pool", "k"], how="left")
             .with_columns(bezetting=pl.col("bezetting").fill_null(0.0))
             .select(list(new_schema))
             .cast(new_schema)
+            # A lazy join keeps no order: the rows in the order of the eager steps, by group, start and month.
+            .sort("groep", "start", "mi")
+            .collect()
         )
         return known_future, new, starts
 
@@ -858,11 +862,11 @@ class _Model:
         """Per group: toewijzingen that started per month over the last year, and a new one's mean length."""
         peildatum = st.peildatum
         since = peildatum - dt.timedelta(days=round(NEW_YEARS * 365.25))
-        recent = st.known.select("groep", "pool", "begin").filter((pl.col("begin") > since) & (pl.col("begin") <= peildatum))
-        if recent.is_empty():
+        recent = st.known.lazy().select("groep", "pool", "begin").filter((pl.col("begin") > since) & (pl.col("begin") <= peildatum))
+        out = recent.group_by("groep", "pool").agg(per_month=pl.len().cast(pl.Float64) / (12 * NEW_YEARS)).collect()
+        if out.is_empty():
             return pl.DataFrame(schema={"groep": pl.String, "pool": pl.String, "per_month": pl.Float64, "lengte": pl.Float64})
-        out = recent.group_by("groep", "pool").agg(per_month=pl.len().cast(pl.Float64) / (12 * NEW_YEARS))
-        return out.join(looptijd.mean_length(st.curves, out), on=["groep", "pool"], how="left").sort("groep")
+        return out.lazy().join(looptijd.mean_length(st.curves, out.lazy()), on=["groep", "pool"], how="left").sort("groep").collect()
 
     def _season(self, st: _State) -> pl.DataFrame:
         """Starts per calendar month relative to the mean over the last SEASON_YEARS years (1 with
@@ -872,15 +876,13 @@ class _Model:
         if since < self.data_start - dt.timedelta(days=365):
             return pl.DataFrame({"cm": list(range(12)), "seizoen": [1.0] * 12}, schema={"cm": pl.Int32, "seizoen": pl.Float64})
         counts = (
-            st.known.select("begin").filter((pl.col("begin") > since) & (pl.col("begin") <= peildatum))
+            st.known.lazy().select("begin").filter((pl.col("begin") > since) & (pl.col("begin") <= peildatum))
             .group_by(cm=pl.col("begin").dt.month().cast(pl.Int32) - 1)
             .agg(n=pl.len().cast(pl.Float64))
         )
-        full = pl.DataFrame({"cm": pl.int_range(0, 12, eager=True).cast(pl.Int32)}).join(counts, on="cm", how="left").with_columns(pl.col("n").fill_null(0.0))
-        mean = float(full["n"].mean())
-        if mean <= 0:
-            return full.select("cm", seizoen=pl.lit(1.0))
-        return full.select("cm", seizoen=pl.col("n") / mean)
+        full = pl.LazyFrame({"cm": pl.int_range(0, 12, eager=True).cast(pl.Int32)}).join(counts, on="cm", how="left").with_columns(pl.col("n").fill_null(0.0))
+        mean = pl.col("n").mean()
+        return full.select("cm", seizoen=pl.when(mean > 0).then(pl.col("n") / mean).otherwise(1.0)).collect()
 
     def _new_cost(self, st: _State, months: list[int], starts: pl.DataFrame) -> pl.DataFrame:
         """Per group and month: what a toewijzing like those started in the last year costs in a
@@ -890,11 +892,12 @@ class _Model:
         peildatum = st.peildatum
         since = peildatum - dt.timedelta(days=round(NEW_YEARS * 365.25))
         columns = ("aanbieder", "groep", "pool", "freq", "amount", "per_day", "per_month", "level_start", "r_start")
-        recent = st.known.select(*columns, "begin").filter((pl.col("begin") > since) & (pl.col("begin") <= peildatum))
-        recent = recent.join(starts.select("groep", "pool", "lengte"), on=["groep", "pool"], how="left").with_columns(
+        # One lazy query, collected once.
+        recent = st.known.lazy().select(*columns, "begin").filter((pl.col("begin") > since) & (pl.col("begin") <= peildatum))
+        recent = recent.join(starts.lazy().select("groep", "pool", "lengte"), on=["groep", "pool"], how="left").with_columns(
             per_day=pl.when(pl.col("freq") == TOTAAL).then(pl.col("amount") / pl.col("lengte")).otherwise(pl.col("per_day"))
-        ).join(st.utilisation, on="aanbieder", how="left")
-        m = pl.DataFrame({"mi": pl.Series(months, dtype=pl.Int32)}).join(st.level.select("mi", "niveau"), on="mi", how="left")
+        ).join(st.utilisation.lazy(), on="aanbieder", how="left")
+        m = pl.LazyFrame({"mi": pl.Series(months, dtype=pl.Int32)}).join(st.level.lazy().select("mi", "niveau"), on="mi", how="left")
         # The mean over a group's toewijzingen of (per_day x days + per_month) x niveau x weight is
         # (days x sum(per_day x weight) + sum(per_month x weight)) x niveau / n: summed once per
         # group, not once per group and month over every recent toewijzing.
@@ -903,7 +906,7 @@ class _Model:
         per_group = recent.filter(valid).group_by("groep").agg(a=(pl.col("per_day") * weight).sum(), b=(pl.col("per_month") * weight).sum(), n=pl.len())
         return per_group.join(m, how="cross").select(
             "groep", "mi", kosten=(maanden.days_expr(pl.col("mi")) * pl.col("a") + pl.col("b")) * pl.col("niveau") / pl.col("n")
-        )
+        ).collect()
 
     # -- backtest ----------------------------------------------------------------------------------
 
