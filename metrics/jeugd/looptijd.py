@@ -31,6 +31,8 @@ from typing import TypeVar
 import numpy as np
 import polars as pl
 
+from metrics.jeugd import maanden
+
 # The lookups take an eager or a lazy frame and give the same back: a state chains several on
 # one lazy query, collected once, instead of paying a collect for each step.
 Frame = TypeVar("Frame", pl.DataFrame, pl.LazyFrame)
@@ -72,7 +74,7 @@ def curves(t: pl.DataFrame, peildatum: dt.date, data_start: dt.date) -> pl.DataF
     exits = obs.group_by("groep", "pool", k="exit_k").agg(exits=pl.len().cast(pl.Int64), n_events=pl.col("event").sum().cast(pl.Int64))
     entries = obs.group_by("groep", "pool", k="entry_k").agg(entries=pl.len().cast(pl.Int64))
     exits, entries = (pl.concat([f, f.with_columns(groep=pl.col("pool"))]) for f in (exits, entries))
-    exits, entries = pl.collect_all([exits, entries])
+    exits, entries = pl.collect_all([exits, entries], engine=maanden.ENGINE)
     groups = exits.select("groep", "pool").unique().sort("groep")
     # The rest is per group over a fixed grid of bins: arrays of groups x BINS, not frames. A
     # state's curves cost a few milliseconds instead of some fifty polars steps on the grid.
@@ -292,5 +294,5 @@ def occupancy(curve: pl.DataFrame, groups: pl.DataFrame, months: int, *, stretch
         .group_by("groep", "pool", "k")
         .agg(bezetting=(value * weight).sum() / (m * m))
         .sort("groep", "k")
-        .collect()
+        .collect(engine=maanden.ENGINE)
     )
