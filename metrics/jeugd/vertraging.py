@@ -109,11 +109,12 @@ def shares(summed: Summed, peildatum: dt.date, max_lag: int, history: int) -> tu
     in_ref = pl.col("mi").is_between(p - max_lag - history + 1, p - max_lag)
     ref = summed.days.filter(in_ref).with_columns(k=age_in(peildatum).cast(pl.Int32))
     # The lines once per aanbieder, month and age; everything after works on these few rows.
-    by_age = ref.group_by("aanbieder", "mi", "k").agg(amount=pl.col("bedrag").sum())
+    # Lines, not distinct toewijzingen, are counted (n): a month mostly comes in one line, and this
+    # only weighs how much an aanbieder's own shares count. Both in one pass over the lines.
+    per_age = ref.group_by("aanbieder", "mi", "k").agg(amount=pl.col("bedrag").sum(), n=pl.col("n").sum())
+    by_age = per_age.select("aanbieder", "mi", "k", "amount")
     by_age = pl.concat([by_age, by_age.group_by("mi", "k").agg(pl.col("amount").sum()).select(pl.lit(POOLED).alias("aanbieder"), "mi", "k", "amount")])
-    # Lines, not distinct toewijzingen: a month mostly comes in one line, and this only weighs
-    # how much an aanbieder's own shares count.
-    counts = ref.group_by("aanbieder", "mi").agg(pl.col("n").sum())
+    counts = per_age.group_by("aanbieder", "mi").agg(pl.col("n").sum())
     counts = pl.concat([counts, counts.group_by("mi").agg(pl.col("n").sum()).select(pl.lit(POOLED).alias("aanbieder"), "mi", "n")])
     eventual = by_age.group_by("aanbieder", "mi").agg(bedrag=pl.col("amount").sum()).join(counts, on=["aanbieder", "mi"], how="left")
     block = ((p - max_lag - pl.col("mi")) // BLOCK_MONTHS).alias("block")
