@@ -180,42 +180,61 @@ def _offsets_of(curve: pl.DataFrame) -> dict[str, int] | None:
     return {g: i * BINS for i, g in enumerate(groups)}
 
 
-def _lookup(curve: pl.DataFrame, frame: Frame, groep: str, pool: str, k: pl.Expr, columns: list[str]) -> Frame:
-    """`frame` joined with the curve row of its group (its pool's when the group has none) at bin k."""
+def first_row(curve: pl.DataFrame, groep: str, pool: str) -> pl.Expr | None:
+    """The row of bin 0 of each row's group in `curve` (its pool's when the group has none; null
+    without either), for the lookups' `first`; None for a curve not laid out as `curves` makes
+    it. Made once on the toewijzingen, it spares every lookup after it the strings of the group."""
     offsets = _offsets(curve)
-    known = pl.Series(list(offsets), dtype=pl.String) if offsets is not None else curve.select("groep").unique()["groep"]
-    tmp = frame.with_columns(_g=pl.when(pl.col(groep).is_in(known.implode())).then(pl.col(groep)).otherwise(pl.col(pool)), _k=k)
     if offsets is None:
-        rows = curve.select(pl.col("groep").alias("_g"), pl.col("k").alias("_k"), *columns)
-        return tmp.join(rows.lazy() if isinstance(tmp, pl.LazyFrame) else rows, on=["_g", "_k"], how="left", maintain_order="left")
+        return None
+    known = pl.Series(list(offsets), dtype=pl.String)
+    group = pl.when(pl.col(groep).is_in(known.implode())).then(pl.col(groep)).otherwise(pl.col(pool))
+    return group.replace_strict(offsets, default=None, return_dtype=pl.Int64)
+
+
+def _lookup(curve: pl.DataFrame, frame: Frame, groep: str, pool: str, k: pl.Expr, columns: list[str], first: str | None = None) -> Frame:
+    """`frame` joined with the curve row of its group (its pool's when the group has none) at bin k.
+    first: a column of `frame` with `first_row` of this curve, when made already."""
+    offsets = _offsets(curve)
+    if offsets is not None and first is not None:
+        tmp = frame.with_columns(_k=k)
+        start = pl.col(first)
+    else:
+        known = pl.Series(list(offsets), dtype=pl.String) if offsets is not None else curve.select("groep").unique()["groep"]
+        tmp = frame.with_columns(_g=pl.when(pl.col(groep).is_in(known.implode())).then(pl.col(groep)).otherwise(pl.col(pool)), _k=k)
+        if offsets is None:
+            rows = curve.select(pl.col("groep").alias("_g"), pl.col("k").alias("_k"), *columns)
+            return tmp.join(rows.lazy() if isinstance(tmp, pl.LazyFrame) else rows, on=["_g", "_k"], how="left", maintain_order="left")
+        start = pl.col("_g").replace_strict(offsets, default=None, return_dtype=pl.Int64)
     # A row number and a gather instead of a join on (group, bin): the join hashes the whole
     # curve on every lookup, about ten per forecast state, and was most of a small state's time.
-    first = pl.col("_g").replace_strict(offsets, default=None, return_dtype=pl.Int64)
-    row = pl.when(pl.col("_k").is_between(0, BINS - 1)).then(first + pl.col("_k").cast(pl.Int64))
+    row = pl.when(pl.col("_k").is_between(0, BINS - 1)).then(start + pl.col("_k").cast(pl.Int64))
     return tmp.with_columns(_row=row).with_columns([pl.lit(curve[c]).gather(pl.col("_row")).alias(c) for c in columns]).drop("_row")
 
 
-def at(curve: pl.DataFrame, frame: Frame, groep: str, pool: str, age_days: str, out: str, *, stretch: float = 1.0) -> Frame:
+def at(curve: pl.DataFrame, frame: Frame, groep: str, pool: str, age_days: str, out: str, *, stretch: float = 1.0, first: str | None = None) -> Frame:
     """`frame` with column `out`: S at the age in column `age_days` (linear within a bin) for the
     curve of its group. `stretch` > 1 makes every toewijzing last that much longer: S(age / stretch).
     A group without a curve in a pool without one runs on (S = 1)."""
     x = (pl.col(age_days).cast(pl.Float64).clip(lower_bound=0) / (BIN_DAYS * stretch)).clip(upper_bound=BINS - 1e-9)
-    got = _lookup(curve, frame.with_columns(_f=x - x.floor()), groep, pool, x.floor().cast(pl.Int32), ["S", "S_next"])
+    got = _lookup(curve, frame.with_columns(_f=x - x.floor()), groep, pool, x.floor().cast(pl.Int32), ["S", "S_next"], first)
     value = (pl.col("S") + (pl.col("S_next") - pl.col("S")) * pl.col("_f")).fill_null(1.0)
-    return got.with_columns(value.alias(out)).drop("_g", "_k", "_f", "S", "S_next")
+    return got.with_columns(value.alias(out)).drop("_g", "_k", "_f", "S", "S_next", strict=False)
 
 
-def spend(curve: pl.DataFrame, frame: Frame, groep: str, pool: str, age_days: str, out: str, *, stretch: float = 1.0) -> Frame:
+def spend(curve: pl.DataFrame, frame: Frame, groep: str, pool: str, age_days: str, out: str, *, stretch: float = 1.0, first: str | None = None) -> Frame:
     """`frame` with column `out`: c at the age in column `age_days`, the expected share of a new
     budget spent on one day at that age (see the module text). With `stretch` s every budget
     lasts s times longer, so the same amount is spent s times slower: c(age / s) / s."""
     x = (pl.col(age_days).cast(pl.Float64).clip(lower_bound=0) / (BIN_DAYS * stretch)).clip(upper_bound=BINS - 1e-9)
-    got = _lookup(curve, frame.with_columns(_f=x - x.floor()), groep, pool, x.floor().cast(pl.Int32), ["c", "c_next"])
+    got = _lookup(curve, frame.with_columns(_f=x - x.floor()), groep, pool, x.floor().cast(pl.Int32), ["c", "c_next"], first)
     value = ((pl.col("c") + (pl.col("c_next") - pl.col("c")) * pl.col("_f")) / stretch).fill_null(1.0 / DEFAULT_TOTAAL_DAYS)
-    return got.with_columns(value.alias(out)).drop("_g", "_k", "_f", "c", "c_next")
+    return got.with_columns(value.alias(out)).drop("_g", "_k", "_f", "c", "c_next", strict=False)
 
 
-def integral(curve: pl.DataFrame, frame: Frame, groep: str, pool: str, age_from: str, age_to: str, out: str, *, of: str = "S") -> Frame:
+def integral(
+    curve: pl.DataFrame, frame: Frame, groep: str, pool: str, age_from: str, age_to: str, out: str, *, of: str = "S", first: str | None = None
+) -> Frame:
     """`frame` with column `out`: the integral over ages [age_from, age_to) (days) of S (`of="S"`:
     expected days running, unconditionally) or of c (`of="c"`: expected share of a budget spent).
     Exact for the curve as kept (linear within a bin), so a month in which many end is not
@@ -230,10 +249,10 @@ def integral(curve: pl.DataFrame, frame: Frame, groep: str, pool: str, age_from:
     got = frame
     for age, name in ((age_from, "_a"), (age_to, "_b")):
         x = (pl.col(age).cast(pl.Float64).clip(lower_bound=0) / BIN_DAYS).clip(upper_bound=BINS - 1e-9)
-        got = _lookup(curve, got.with_columns(x.alias(f"_x{name}")), groep, pool, pl.col(f"_x{name}").floor().cast(pl.Int32), [value, value_next, tail])
+        got = _lookup(curve, got.with_columns(x.alias(f"_x{name}")), groep, pool, pl.col(f"_x{name}").floor().cast(pl.Int32), [value, value_next, tail], first)
         got = got.rename({value: f"{value}{name}", value_next: f"{value_next}{name}", tail: f"{tail}{name}"}).with_columns(
             (pl.col(f"_x{name}") - pl.col(f"_x{name}").floor()).alias(f"_f{name}")
-        ).drop("_g", "_k")
+        ).drop("_g", "_k", strict=False)
     result = (remaining(age_from, "_a") - remaining(age_to, "_b")).clip(lower_bound=0.0)
     # No curve at all: runs on (S = 1: the days themselves) or a default budget (1 / DEFAULT per day).
     fallback = (pl.col(age_to) - pl.col(age_from)).cast(pl.Float64) * (1.0 if of == "S" else 1.0 / DEFAULT_TOTAAL_DAYS)

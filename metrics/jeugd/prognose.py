@@ -603,8 +603,14 @@ class _Model:
         # The steps on the known toewijzingen as one lazy query: a collect each costs more than the
         # work on a wijk's toewijzingen.
         lazy = known.lazy().with_columns(age=(pl.lit(peildatum) - pl.col("begin")).dt.total_days().clip(lower_bound=0).cast(pl.Float64))
-        lazy = looptijd.at(curves, lazy, "groep", "pool", "age", "s_now")
-        lazy = looptijd.spend(curves, lazy, "groep", "pool", "age", "c_now")
+        # Each toewijzing's place in the curves, from its group's string once: every lookup of
+        # this state (here, and on its months to come) reads it.
+        curve_row = looptijd.first_row(curves, "groep", "pool")
+        first = None if curve_row is None else "curve_row"
+        if curve_row is not None:
+            lazy = lazy.with_columns(curve_row=curve_row)
+        lazy = looptijd.at(curves, lazy, "groep", "pool", "age", "s_now", first=first)
+        lazy = looptijd.spend(curves, lazy, "groep", "pool", "age", "c_now", first=first)
         total = pl.col("freq") == TOTAAL
         # A budget with an einddatum is spent evenly over its days; a running one at the expected
         # daily spend of budgets of its age that are still running (looptijd.spend).
@@ -788,13 +794,14 @@ class _Model:
             # national scale, and every survival lookup below copies them.
             priced = ("a", "groep", "pool", "begin", "end", "freq", "amount", "per_day", "per_month", "s_now", "level_start", "r_start")
             # One lazy query from the running toewijzingen to the sum per month: collected once.
-            running = st.known.lazy().select(priced).filter(pl.col("end").is_null() | (pl.col("end") > peildatum))
+            curve_row = "curve_row" if "curve_row" in st.known.columns else None
+            running = st.known.lazy().select(*priced, *([curve_row] if curve_row else [])).filter(pl.col("end").is_null() | (pl.col("end") > peildatum))
             rows = _explode(running, first, last)
             start_day = pl.max_horizontal(pl.col("begin"), maanden.start_expr(pl.col("mi")))
             age_from = (start_day - pl.col("begin")).dt.total_days().cast(pl.Float64)
             rows = rows.with_columns(cost0=_cost(), age_from=age_from, age_to=age_from + pl.col("days"))
-            rows = looptijd.integral(st.curves, rows, "groep", "pool", "age_from", "age_to", "s_days", of="S")
-            rows = looptijd.integral(st.curves, rows, "groep", "pool", "age_from", "age_to", "c_share", of="c")
+            rows = looptijd.integral(st.curves, rows, "groep", "pool", "age_from", "age_to", "s_days", of="S", first=curve_row)
+            rows = looptijd.integral(st.curves, rows, "groep", "pool", "age_from", "age_to", "c_share", of="c", first=curve_row)
             # Without an einddatum: a periodic toewijzing costs its price for the days it is
             # expected to still run (given that it runs now); a budget its expected spend then.
             open_ended = pl.col("end").is_null()
