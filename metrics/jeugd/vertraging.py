@@ -117,6 +117,11 @@ def shares(summed: Summed, peildatum: dt.date, max_lag: int, history: int) -> tu
     counts = per_age.group_by("aanbieder", "mi").agg(pl.col("n").sum())
     counts = pl.concat([counts, counts.group_by("mi").agg(pl.col("n").sum()).select(pl.lit(POOLED).alias("aanbieder"), "mi", "n")])
     eventual = by_age.group_by("aanbieder", "mi").agg(bedrag=pl.col("amount").sum()).join(counts, on=["aanbieder", "mi"], how="left")
+    # The rest as lazy queries on these few rows, collected together: some thirty small steps
+    # that eagerly cost a collect each. by_age and eventual are made eagerly above: a lazy plan
+    # would make them again for every query that reads them.
+    result = eventual
+    by_age, eventual = by_age.lazy(), eventual.lazy()
     block = ((p - max_lag - pl.col("mi")) // BLOCK_MONTHS).alias("block")
     per_block = eventual.filter(pl.col("bedrag") != 0).group_by("aanbieder", block).agg(total=pl.col("bedrag").sum(), months=pl.len())
     # The oldest block may be short; keep it only when it is the only one.
@@ -125,7 +130,7 @@ def shares(summed: Summed, peildatum: dt.date, max_lag: int, history: int) -> tu
     block_age = by_age.with_columns(block).group_by("aanbieder", "block", "k").agg(pl.col("amount").sum())
     ks = pl.DataFrame({"k": pl.int_range(0, max_lag, eager=True).cast(pl.Int32)})
     cum = (
-        per_block.join(ks, how="cross")
+        per_block.join(ks.lazy(), how="cross")
         .join(block_age, on=["aanbieder", "block", "k"], how="left")
         .sort("aanbieder", "block", "k")
         .with_columns(share=pl.col("amount").fill_null(0.0).cum_sum().over("aanbieder", "block") / pl.col("total"))
@@ -141,10 +146,12 @@ def shares(summed: Summed, peildatum: dt.date, max_lag: int, history: int) -> tu
         .select("aanbieder", pl.col("k").cast(pl.Int32), "own", "s", "weight")
         .sort("aanbieder", "k")
     )
-    return out, eventual, _line_completion(ref, summed.later.filter(in_ref), by_age.filter(pl.col("aanbieder") == POOLED), ks, peildatum)
+    cc = _line_completion(ref, summed.later.lazy().filter(in_ref), by_age.filter(pl.col("aanbieder") == POOLED), ks, peildatum)
+    out, cc = pl.collect_all([out, cc], engine=maanden.ENGINE)
+    return out, result, cc
 
 
-def _line_completion(ref: pl.DataFrame, later: pl.DataFrame, by_age: pl.DataFrame, ks: pl.DataFrame, peildatum: dt.date) -> pl.DataFrame:
+def _line_completion(ref: pl.DataFrame, later: pl.LazyFrame, by_age: pl.LazyFrame, ks: pl.DataFrame, peildatum: dt.date) -> pl.LazyFrame:
     """Per age k: of the toewijzing-months that have any line in by age k, which share of their
     eventual amount is in by then (k, cc). 1 where a month comes in one line (the usual iJw
     declaration); less where aanbieders split a month over several submissions. The price level
@@ -155,8 +162,8 @@ def _line_completion(ref: pl.DataFrame, later: pl.DataFrame, by_age: pl.DataFram
     A toewijzing-month counts from the age of its first line: the lines of known toewijzingen by
     their own age, with the later lines (`Summed.later`) moved to the age of their month's first."""
     if ref.is_empty():
-        return ks.with_columns(cc=pl.lit(1.0))
-    own = ref.filter("linked").group_by("k").agg(den=pl.col("bedrag").sum())
+        return ks.lazy().with_columns(cc=pl.lit(1.0))
+    own = ref.lazy().filter("linked").group_by("k").agg(den=pl.col("bedrag").sum())
     moved = pl.concat([
         later.group_by(k=age_in(peildatum).cast(pl.Int32)).agg(den=-pl.col("bedrag").sum()),
         later.group_by(k=age_in(peildatum, "first_").cast(pl.Int32)).agg(den=pl.col("bedrag").sum()),
@@ -164,7 +171,7 @@ def _line_completion(ref: pl.DataFrame, later: pl.DataFrame, by_age: pl.DataFram
     den = pl.concat([own, moved]).group_by("k").agg(pl.col("den").sum())
     num = by_age.group_by("k").agg(num=pl.col("amount").sum())
     return (
-        ks.join(num, on="k", how="left")
+        ks.lazy().join(num, on="k", how="left")
         .join(den, on="k", how="left")
         .sort("k")
         .select("k", cc=(pl.col("num").fill_null(0.0).cum_sum() / pl.col("den").fill_null(0.0).cum_sum()).fill_nan(1.0).fill_null(1.0).clip(0.05, 2.0))
