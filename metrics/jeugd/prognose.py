@@ -484,19 +484,19 @@ class _Model:
     def declared_by(self, first: int, last: int, cut: dt.date, keep: pl.Expr | None = None) -> pl.LazyFrame:
         """Per toewijzing-month of the months of care first..last with lines in by `cut`: what was
         in (tid, mi, declared). The last line in by the cut of each toewijzing-month carries its
-        sum (cum). keep: which toewijzingen (an expression on tid), applied after the lines are read."""
+        sum (cum). keep: which toewijzingen (an expression on tid)."""
         mi = self.d["mi"].head(self.d.height - self.d["mi"].null_count())
         a, b = int(mi.search_sorted(first, side="left")), int(mi.search_sorted(last, side="right"))
         cut_in = pl.col("ingediend_op") <= cut
         same = (pl.col("tid").shift(-1) == pl.col("tid")) & (pl.col("mi").shift(-1) == pl.col("mi"))
         next_in = (same & (pl.col("ingediend_op").shift(-1) <= cut)).fill_null(False)
         last_in = cut_in & ~next_in & pl.col("tid").is_not_null()
-        return (
-            self.d.slice(a, b - a).lazy()
-            .with_columns(_last=last_in)
-            .filter(pl.col("_last") if keep is None else pl.col("_last") & keep)
-            .select("tid", "mi", declared="cum")
-        )
+        lines = self.d.slice(a, b - a).lazy()
+        # The toewijzingen kept first: a toewijzing-month's lines stay together, so which line is
+        # its last in is the same, and the shifts run on the kept lines only.
+        if keep is not None:
+            lines = lines.filter(keep)
+        return lines.with_columns(_last=last_in).filter(pl.col("_last")).select("tid", "mi", declared="cum")
 
     def summed_by(self, cut: dt.date) -> vertraging.Summed:
         """The lines in by `cut`, summed per aanbieder, month and submission day (vertraging.Summed)."""
