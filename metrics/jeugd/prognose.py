@@ -463,6 +463,7 @@ class _Model:
         self._states: dict[tuple[dt.date, bool], _State] = {}
         self._rows: dict[tuple[int, dt.date, dt.date], dict[str, Any]] = {}
         self._checks: dict[dt.date, TariefCheck] = {}
+        self._in: dict[tuple[int, dt.date], list[float]] = {}
         self._months: pl.DataFrame | None = None
         self._months_first = self._months_last = 0
         # One model may serve several analyses of one selection (metrics.jeugd.selectie): its
@@ -503,7 +504,15 @@ class _Model:
         return self.summed.by(cut)
 
     def in_by(self, year: int, cut: dt.date) -> list[float]:
-        """Declared per month of care of `year` with ingediend_op <= cut."""
+        """Declared per month of care of `year` with ingediend_op <= cut; kept, because the rows of
+        a backtest ask for the same year's outcome at the same cut once per checkpoint."""
+        key = (year, cut)
+        with self._lock:
+            if key not in self._in:
+                self._in[key] = self._in_by(year, cut)
+            return list(self._in[key])
+
+    def _in_by(self, year: int, cut: dt.date) -> list[float]:
         first = year * 12
         got = dict(
             self.summed_by(cut).days.filter(pl.col("mi").is_between(first, first + 11))
