@@ -26,16 +26,12 @@ from __future__ import annotations
 
 import datetime as dt
 import weakref
-from typing import TypeVar
 
 import numpy as np
 import polars as pl
 
 from metrics.jeugd import maanden
-
-# The lookups take an eager or a lazy frame and give the same back: a state chains several on
-# one lazy query, collected once, instead of paying a collect for each step.
-Frame = TypeVar("Frame", pl.DataFrame, pl.LazyFrame)
+from metrics.jeugd.maanden import Frame
 
 BIN_DAYS = 2.0
 BINS = 183 * 10  # ages up to ten years
@@ -194,7 +190,8 @@ def first_row(curve: pl.DataFrame, groep: str, pool: str) -> pl.Expr | None:
 
 def _lookup(curve: pl.DataFrame, frame: Frame, groep: str, pool: str, k: pl.Expr, columns: list[str], first: str | None = None) -> Frame:
     """`frame` joined with the curve row of its group (its pool's when the group has none) at bin k.
-    first: a column of `frame` with `first_row` of this curve, when made already."""
+    Like the lookups below, it takes an eager or a lazy frame and gives the same back, so that a
+    state chains several on one query. first: a column of `frame` with `first_row` of this curve, when made already."""
     offsets = _offsets(curve)
     if offsets is not None and first is not None:
         tmp = frame.with_columns(_k=k)

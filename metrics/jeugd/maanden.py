@@ -7,9 +7,14 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections.abc import Sequence
+from typing import TypeVar
 
 import polars as pl
 from babel.numbers import format_decimal
+
+# An eager or a lazy frame: helpers that take either give the same back, so a forecast state
+# can chain them on one lazy query.
+Frame = TypeVar("Frame", pl.DataFrame, pl.LazyFrame)
 
 # The engine a forecast state's lazy queries are collected on: a state runs dozens of small to
 # mid-sized queries, and starting polars' default (streaming) engine costs more than such a

@@ -88,7 +88,7 @@ from babel.numbers import format_decimal
 
 from metrics.errors import InvalidQuery
 from metrics.jeugd import looptijd, maanden, tarieven, vertraging
-from metrics.jeugd.looptijd import Frame
+from metrics.jeugd.maanden import Frame
 
 if TYPE_CHECKING:
     from metrics.derived import DerivedContext
@@ -728,16 +728,17 @@ class _Model:
         # Months up to the peildatum: per aanbieder what is in, what is expected, and the lag.
         lo = min(first, p - vertraging.LATE_WINDOW + 1)
         hi = min(p, last)
+        # One lazy query up to the completion shares, collected once.
         expected = (
-            st.past.filter(pl.col("mi").is_between(lo, hi))
+            st.past.lazy().filter(pl.col("mi").is_between(lo, hi))
             .group_by("a", "mi")
             .agg(priced=pl.col("cost").sum())
             .select(aanbieder=self._aanbieder(), mi="mi", priced="priced")
-            .join(utilisation, on="aanbieder", how="left")
+            .join(utilisation.lazy(), on="aanbieder", how="left")
             .with_columns(expected=pl.col("priced") * pl.col("u").fill_null(st.pooled_utilisation))
         )
         declared = (
-            self.summed_by(peildatum).days.filter(pl.col("mi").is_between(lo, hi))
+            self.summed_by(peildatum).days.lazy().filter(pl.col("mi").is_between(lo, hi))
             .group_by("aanbieder", "mi")
             .agg(declared=pl.col("bedrag").sum())
         )
@@ -749,9 +750,9 @@ class _Model:
                 age=(pl.lit(p, dtype=pl.Int32) - pl.col("mi")),
             )
             .drop("priced", "u")
-            .join(self.names, on="aanbieder", how="left")
+            .join(self.names.lazy(), on="aanbieder", how="left")
         )
-        per_month = vertraging.share_of(st.shares, per_month, self.max_lag)
+        per_month = vertraging.share_of(st.shares, per_month, self.max_lag).collect(engine=maanden.ENGINE)
         checked = vertraging.late(per_month.filter(pl.col("mi") >= p - vertraging.LATE_WINDOW + 1))
         per_month = per_month.join(checked.select("aanbieder", "mi", "fill"), on=["aanbieder", "mi"], how="left").with_columns(
             fill=pl.col("fill").fill_null(0.0)

@@ -28,6 +28,7 @@ from typing import NamedTuple
 import polars as pl
 
 from metrics.jeugd import maanden
+from metrics.jeugd.maanden import Frame
 
 POOLED = "*"
 PRIOR_MONTHS = 200.0
@@ -178,11 +179,13 @@ def _line_completion(ref: pl.DataFrame, later: pl.LazyFrame, by_age: pl.LazyFram
     )
 
 
-def share_of(shares_frame: pl.DataFrame, frame: pl.DataFrame, max_lag: int) -> pl.DataFrame:
-    """`frame` (aanbieder, age) with column `s`: the aanbieder's completion share at that age
-    (everyone's for an aanbieder without history; 0 before the month, 1 from `max_lag` on)."""
-    pooled = shares_frame.filter(pl.col("aanbieder") == POOLED).select(pl.col("k").alias("age"), pl.col("s").alias("_pooled"))
-    own = shares_frame.select("aanbieder", pl.col("k").alias("age"), pl.col("s").alias("_own"))
+def share_of(shares_frame: pl.DataFrame, frame: Frame, max_lag: int) -> Frame:
+    """`frame` (aanbieder, age; eager or lazy) with column `s`: the aanbieder's completion share at
+    that age (everyone's for an aanbieder without history; 0 before the month, 1 from `max_lag` on)."""
+    pooled = shares_frame.lazy().filter(pl.col("aanbieder") == POOLED).select(pl.col("k").alias("age"), pl.col("s").alias("_pooled"))
+    own = shares_frame.lazy().select("aanbieder", pl.col("k").alias("age"), pl.col("s").alias("_own"))
+    if isinstance(frame, pl.DataFrame):
+        pooled, own = pooled.collect(), own.collect()
     got = frame.join(own, on=["aanbieder", "age"], how="left", maintain_order="left").join(pooled, on="age", how="left", maintain_order="left")
     return got.with_columns(
         s=pl.when(pl.col("age") < 0)
@@ -205,7 +208,8 @@ def late(per_month: pl.DataFrame) -> pl.DataFrame:
     new months on time again may still owe the months before. Returns per_month with `by_now`
     (s x expected), `short` (what is missing of that), `late` (the month is in a late period) and
     `fill` (the missing amount the forecast adds: `short` in a late period, else 0)."""
-    m = per_month.sort("aanbieder", "mi").with_columns(by_now=pl.col("s") * pl.col("expected"))
+    # Three collects instead of a dozen eager steps on these few rows.
+    m = per_month.lazy().sort("aanbieder", "mi").with_columns(by_now=pl.col("s") * pl.col("expected"))
     m = m.with_columns(short=(pl.col("by_now") - pl.col("declared")).clip(lower_bound=0.0))
     window = (pl.col("s") >= WINDOW_SHARE) & (pl.col("by_now") > 0)
     m = m.with_columns(
@@ -213,7 +217,9 @@ def late(per_month: pl.DataFrame) -> pl.DataFrame:
         _strict=window & (pl.col("declared") <= LATE_RATIO * pl.col("by_now")),
         _loose=window & (pl.col("declared") < LOOSE_RATIO * pl.col("by_now")),
     ).with_columns(_run=(pl.col("_loose") != pl.col("_loose").shift(1)).fill_null(True).cum_sum().over("aanbieder"))
+    m = m.collect(engine=maanden.ENGINE)
     total_by_now = float(m.filter(pl.col("_win"))["by_now"].sum())
+    m = m.lazy()
     own = m.group_by("aanbieder").agg(_own=pl.col("by_now").filter(pl.col("_win")).sum())
     runs = m.filter(pl.col("_loose")).group_by("aanbieder", "_run").agg(_strict_short=pl.col("short").filter(pl.col("_strict")).sum())
     runs = runs.join(own, on="aanbieder").with_columns(
@@ -222,10 +228,15 @@ def late(per_month: pl.DataFrame) -> pl.DataFrame:
         & (pl.col("_strict_short") >= LATE_MIN_ALL * total_by_now)
         & (pl.col("aanbieder") != POOLED)
     )
-    m = m.join(runs.select("aanbieder", "_run", "_late"), on=["aanbieder", "_run"], how="left")
-    return m.with_columns(
-        late=pl.col("_late").fill_null(False) & pl.col("_loose"),
-    ).with_columns(fill=pl.when(pl.col("late")).then(pl.col("short")).otherwise(0.0)).drop("_win", "_strict", "_loose", "_run", "_late")
+    m = m.join(runs.select("aanbieder", "_run", "_late"), on=["aanbieder", "_run"], how="left", maintain_order="left")
+    return (
+        m.with_columns(
+            late=pl.col("_late").fill_null(False) & pl.col("_loose"),
+        )
+        .with_columns(fill=pl.when(pl.col("late")).then(pl.col("short")).otherwise(0.0))
+        .drop("_win", "_strict", "_loose", "_run", "_late")
+        .collect(engine=maanden.ENGINE)
+    )
 
 
 SIGNAL_SCHEMA = {
