@@ -50,28 +50,27 @@ def curves(t: pl.DataFrame, peildatum: dt.date, data_start: dt.date) -> pl.DataF
     ended toewijzingen in the group's pool. `t` has groep, pool, begin and end (the einddatum as
     known at the peildatum, null while running) of toewijzingen known at the peildatum; the pools
     appear as groups of their own."""
-    # One lazy query up to the counts: the observations are planned once for both counts, and
-    # only the columns read are filtered.
+    # One lazy query for the observations: only the columns read are filtered.
     started = t.lazy().select("groep", "pool", "begin", "end").filter(pl.col("begin") <= peildatum)
     ended = pl.col("end").is_not_null() & (pl.col("end") <= peildatum)
     last_day = pl.when(ended).then(pl.col("end")).otherwise(pl.lit(peildatum))
-    obs = started.select(
-        groep=pl.col("groep"),
-        pool=pl.col("pool"),
-        exit_k=((last_day - pl.col("begin")).dt.total_days().cast(pl.Float64) / BIN_DAYS).floor().cast(pl.Int32).clip(0, BINS - 1),
-        entry_k=((pl.lit(data_start) - pl.col("begin")).dt.total_days().cast(pl.Float64) / BIN_DAYS)
-        .floor()
-        .cast(pl.Int32)
-        .clip(0, BINS - 1),
-        event=ended,
-    ).filter(pl.col("exit_k") >= pl.col("entry_k"))
-    # Counted per group and bin first; each pool is a group of its own too, counted from these
-    # few rows rather than from a second copy of every toewijzing.
-    exits = obs.group_by("groep", "pool", k="exit_k").agg(exits=pl.len().cast(pl.Int64), n_events=pl.col("event").sum().cast(pl.Int64))
-    entries = obs.group_by("groep", "pool", k="entry_k").agg(entries=pl.len().cast(pl.Int64))
-    exits, entries = (pl.concat([f, f.with_columns(groep=pl.col("pool"))]) for f in (exits, entries))
-    exits, entries = pl.collect_all([exits, entries], engine=maanden.ENGINE)
-    groups = exits.select("groep", "pool").unique().sort("groep")
+    obs = (
+        started.select(
+            groep=pl.col("groep"),
+            pool=pl.col("pool"),
+            exit_k=((last_day - pl.col("begin")).dt.total_days().cast(pl.Float64) / BIN_DAYS).floor().cast(pl.Int32).clip(0, BINS - 1),
+            entry_k=((pl.lit(data_start) - pl.col("begin")).dt.total_days().cast(pl.Float64) / BIN_DAYS)
+            .floor()
+            .cast(pl.Int32)
+            .clip(0, BINS - 1),
+            event=ended,
+        )
+        .filter(pl.col("exit_k") >= pl.col("entry_k"))
+        .collect(engine=maanden.ENGINE)
+    )
+    # Each pool is a group of its own too.
+    pairs = obs.select("groep", "pool").unique()
+    groups = pl.concat([pairs, pairs.select(groep=pl.col("pool"), pool=pl.col("pool"))]).unique().sort("groep")
     # The rest is per group over a fixed grid of bins: arrays of groups x BINS, not frames. A
     # state's curves cost a few milliseconds instead of some fifty polars steps on the grid.
     n = groups.height
@@ -79,14 +78,16 @@ def curves(t: pl.DataFrame, peildatum: dt.date, data_start: dt.date) -> pl.DataF
         floats = {c: pl.Float64 for c in ("S", "S_next", "tail", "c", "c_next", "ctail")}
         return pl.DataFrame(schema={"groep": pl.String, "pool": pl.String, "k": pl.Int32, **floats, "events": pl.Int64})
     index = {g: i for i, g in enumerate(groups["groep"].to_list())}
+    # Each observation counts in its group's row and in its pool's: counted straight into the
+    # grid (numpy bincount), not grouped by strings first.
+    own, pooled = (obs[c].replace_strict(index, return_dtype=pl.Int64).to_numpy() * BINS for c in ("groep", "pool"))
 
-    def grid(frame: pl.DataFrame, column: str) -> np.ndarray:
-        out = np.zeros(n * BINS)
-        at = frame.select(pl.col("groep").replace_strict(index, return_dtype=pl.Int64) * BINS + pl.col("k").cast(pl.Int64))
-        np.add.at(out, at.to_series().to_numpy(), frame[column].cast(pl.Float64).to_numpy())
-        return out.reshape(n, BINS)
+    def grid(k: str, weights: np.ndarray | None = None) -> np.ndarray:
+        at = obs[k].cast(pl.Int64).to_numpy()
+        counts = np.bincount(own + at, weights, minlength=n * BINS) + np.bincount(pooled + at, weights, minlength=n * BINS)
+        return counts.astype(np.float64).reshape(n, BINS)
 
-    n_exits, n_events, n_entries = grid(exits, "exits"), grid(exits, "n_events"), grid(entries, "entries")
+    n_exits, n_events, n_entries = grid("exit_k"), grid("exit_k", obs["event"].cast(pl.Float64).to_numpy()), grid("entry_k")
     at_risk = n_entries.cumsum(axis=1)
     at_risk[:, 1:] -= n_exits.cumsum(axis=1)[:, :-1]
     pools = groups["pool"].to_list()
