@@ -638,7 +638,7 @@ class _Model:
         declared_level = tarieven.month_levels(changes, lo, p + 12)
         # Every month lo..p+12 in order: a month's level is a position, read without a join over
         # the millions of toewijzing-months.
-        past = past.with_columns(priced=pl.col("cost0") * _at_month(declared_level, "niveau", lo) / pl.col("level_start"))
+        priced = pl.col("cost0") * _at_month(declared_level, "niveau", lo) / pl.col("level_start")
         # The residual level from the toewijzing-months with lines in, over the level window.
         window = p - LEVEL_WINDOW + 1
         # A toewijzing-month with lines in may not be complete yet (an aanbieder that splits a
@@ -646,9 +646,10 @@ class _Model:
         cc = cc.rename({"k": "age"})
         # The month effect needs many toewijzingen, not all: above FE_ROWS toewijzing-months a
         # fixed subset (every step-th toewijzing) carries it, so a large gemeente is not slower.
-        in_window = past  # the priced months are the window's (lo = window)
-        step = max(1, math.ceil(in_window.height / FE_ROWS))
+        step = max(1, math.ceil(past.height / FE_ROWS))  # the priced months are the window's (lo = window)
         sample = (pl.col("tid") % step) == 0
+        # Priced only for the sample, which both queries below read (planned once).
+        in_window = past.lazy().filter(sample).select("tid", "mi", priced=priced)
         # One lazy query: its filters and joins planned together take about half the time of eager steps.
         # A toewijzing-month as one integer (tid, month in the window): a join on one integer key
         # instead of two hashes far less.
@@ -658,11 +659,11 @@ class _Model:
             .with_columns(age=(pl.lit(p) - pl.col("mi")).cast(pl.Int32))
             .join(cc.lazy(), on="age", how="left")
             .with_columns(month_key, declared=pl.col("declared") / pl.col("cc").fill_null(1.0))
-            .join(in_window.lazy().filter(sample).select(month_key, "priced"), on="_key", how="inner")
+            .join(in_window.select(month_key, "priced"), on="_key", how="inner")
             .drop("_key")
-            .collect(engine=maanden.ENGINE)
         )
-        running = in_window.filter(sample).group_by("mi").agg(priced_all=pl.col("priced").sum())
+        running = in_window.group_by("mi").agg(priced_all=pl.col("priced").sum())
+        lines, running = pl.collect_all([lines, running], engine=maanden.ENGINE)
         residual = tarieven.residual_level(lines, running)
         level = self._level(declared_level, residual, lo, p)
         # The residual level at a toewijzing's tarief date: by its month, so a join on a few months,
@@ -682,12 +683,15 @@ class _Model:
         ref_lo, ref_hi = p - self.max_lag - HISTORY + 1, p - self.max_lag
         # Only months with declarations: before the first month of the export nothing was declared.
         with_lines = eventual.filter((pl.col("aanbieder") == vertraging.POOLED) & (pl.col("bedrag") != 0))["mi"]
-        priced_ref = past.filter(pl.col("mi").is_between(ref_lo, ref_hi) & pl.col("mi").is_in(with_lines.implode()))
+        # One lazy query to the utilisation per aanbieder, collected once.
+        priced_ref = past.lazy().filter(pl.col("mi").is_between(ref_lo, ref_hi) & pl.col("mi").is_in(with_lines.implode()))
         priced_ref = priced_ref.group_by("a").agg(priced=pl.col("cost").sum(), n=pl.len()).select(aanbieder=self._aanbieder(), priced="priced", n="n")
         priced_ref = pl.concat([priced_ref, priced_ref.select(pl.lit(vertraging.POOLED).alias("aanbieder"), pl.col("priced").sum(), pl.col("n").sum())])
-        cost_ref = eventual.group_by("aanbieder").agg(bedrag=pl.col("bedrag").sum())
-        util = priced_ref.join(cost_ref, on="aanbieder", how="left").with_columns(
-            own=pl.when(pl.col("priced") > 0).then(pl.col("bedrag").fill_null(0.0) / pl.col("priced"))
+        cost_ref = eventual.lazy().group_by("aanbieder").agg(bedrag=pl.col("bedrag").sum())
+        util = (
+            priced_ref.join(cost_ref, on="aanbieder", how="left")
+            .with_columns(own=pl.when(pl.col("priced") > 0).then(pl.col("bedrag").fill_null(0.0) / pl.col("priced")))
+            .collect(engine=maanden.ENGINE)
         )
         pooled_row = util.filter(pl.col("aanbieder") == vertraging.POOLED)
         if pooled_row.is_empty() or not pooled_row["priced"][0] > 0:
