@@ -531,11 +531,13 @@ class _Model:
             return range(0)
         return range(int(self.d["mi"].min()) // 12, int(self.d["mi"].max()) // 12 + 1)
 
-    def _running(self, known: pl.DataFrame, lo: int, p: int, peildatum: dt.date) -> pl.DataFrame:
+    def _running(self, known: pl.DataFrame, lo: int, p: int, peildatum: dt.date) -> tuple[pl.DataFrame, pl.DataFrame]:
         """The toewijzing-months in [lo, p] of the known toewijzingen, priced at their own tarief
-        (cost0). Cut from one table of every toewijzing's months, made once: a month up to the
-        peildatum's ran as it ran, except that a toewijzing whose einddatum is not known yet
-        (after the peildatum) runs through the peildatum's month."""
+        (tid, mi, a, cost0), and per tid (row of self.t, null when not known) level_start and
+        tau_mi: read by tid where needed, not carried on every month. Cut from one table of every
+        toewijzing's months, made once: a month up to the peildatum's ran as it ran, except that a
+        toewijzing whose einddatum is not known yet (after the peildatum) runs through the
+        peildatum's month."""
         if self._months is None or p > self._months_last or lo < self._months_first:
             last = max(p, int(self.d["mi"].max()) if self.d.height else p)
             first = min(lo, maanden.mi(self.data_start) - LEVEL_WINDOW)
@@ -545,8 +547,10 @@ class _Model:
         mi = self._months["mi"]
         a, b = int(mi.search_sorted(lo, side="left")), int(mi.search_sorted(p, side="right"))
         # tid is the row number of self.t: a take by position instead of a hash join.
-        columns = ["a", "per_day", "per_month", "level_start", "tau_mi"]
-        full = self.t.select("tid").join(known.select("tid", "begin", "end", *columns), on="tid", how="left", maintain_order="left")
+        columns = ["a", "per_day", "per_month"]
+        full = self.t.select("tid").join(
+            known.select("tid", "begin", "end", *columns, "level_start", "tau_mi"), on="tid", how="left", maintain_order="left"
+        )
         taken = [pl.lit(full[c]).gather(pl.col("tid")).alias(c) for c in columns]
         # Only a toewijzing-month of the peildatum's own month can run longer than its known
         # einddatum says: the dates are read for that month's rows alone, not for all 48.
@@ -557,12 +561,13 @@ class _Model:
         through = (maanden.end_expr(pl.col("mi")) - pl.max_horizontal(pl.col("begin"), maanden.start_expr(pl.col("mi")))).dt.total_days() + 1
         at_p = at_p.with_columns(days=pl.when(unknown_end).then(through.cast(pl.Float64)).otherwise(pl.col("days")))
         # Only what the state reads on: millions of rows at national scale, copied by every join.
-        return (
+        past = (
             pl.concat([before.select("tid", "mi", "days", *columns), at_p.select("tid", "mi", "days", *columns)])
             .filter(pl.col("per_day").is_not_null())
-            .select("tid", "mi", "a", "level_start", "tau_mi", cost0=_cost())
+            .select("tid", "mi", "a", cost0=_cost())
             .collect(engine=maanden.ENGINE)
         )
+        return past, full.select("level_start", "tau_mi")
 
     def _tarief_at(self, known: pl.DataFrame, peildatum: dt.date) -> pl.DataFrame:
         """The tarief each toewijzing had at the peildatum according to the tarief history (its
@@ -601,9 +606,10 @@ class _Model:
 
         # Only the columns a state reads: every filter of the known toewijzingen copies what it carries.
         unread = {"naam", "known_on"} | ({"toewijzing_id", "volume"} if self.history is None else set())
-        known = self.t.lazy().filter(pl.col("known_on") <= peildatum).select([c for c in self.t.columns if c not in unread]).collect(engine=maanden.ENGINE)
+        known = self.t.lazy().filter(pl.col("known_on") <= peildatum).select([c for c in self.t.columns if c not in unread])
         if reconstruct:
             known = known.with_columns(end=pl.when(pl.col("end") > peildatum).then(None).otherwise(pl.col("end")))
+        known = known.collect(engine=maanden.ENGINE)
         if self.history is not None:
             known = self._tarief_at(known, peildatum)
         curves = looptijd.curves(known, peildatum, self.data_start)
@@ -634,11 +640,11 @@ class _Model:
 
         # Months older than the level window are complete (nothing left to declare): not priced.
         lo = p - LEVEL_WINDOW + 1
-        past = self._running(known, lo, p, peildatum)
+        past, by_tid = self._running(known, lo, p, peildatum)
         declared_level = tarieven.month_levels(changes, lo, p + 12)
         # Every month lo..p+12 in order: a month's level is a position, read without a join over
         # the millions of toewijzing-months.
-        priced = pl.col("cost0") * _at_month(declared_level, "niveau", lo) / pl.col("level_start")
+        priced = pl.col("cost0") * _at_month(declared_level, "niveau", lo) / pl.lit(by_tid["level_start"]).gather(pl.col("tid"))
         # The residual level from the toewijzing-months with lines in, over the level window.
         window = p - LEVEL_WINDOW + 1
         # A toewijzing-month with lines in may not be complete yet (an aanbieder that splits a
@@ -677,7 +683,9 @@ class _Model:
         r_start = pl.lit(r_months["niveau"]).gather(b - first_r)
         known = known.with_columns(r_start=r_start.fill_null(1.0)).drop("tau_mi")
         full = _at_month(level.sort("mi"), "niveau", lo)
-        past = past.select("tid", "a", "mi", "cost0", cost=pl.col("cost0") * full / (pl.col("level_start") * r_start.fill_null(1.0)))
+        # Per toewijzing, read by tid on its months.
+        start_level = by_tid.select(pl.col("level_start") * r_start.fill_null(1.0)).to_series()
+        past = past.select("tid", "a", "mi", "cost0", cost=pl.col("cost0") * full / pl.lit(start_level).gather(pl.col("tid")))
 
         # Utilisation per aanbieder: what complete months cost / what they priced.
         ref_lo, ref_hi = p - self.max_lag - HISTORY + 1, p - self.max_lag
