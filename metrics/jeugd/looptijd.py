@@ -25,9 +25,13 @@ average even though most budgets end before the average length.
 from __future__ import annotations
 
 import datetime as dt
+import weakref
 
 import numpy as np
 import polars as pl
+
+from metrics.jeugd import maanden
+from metrics.jeugd.maanden import Frame
 
 BIN_DAYS = 2.0
 BINS = 183 * 10  # ages up to ten years
@@ -46,28 +50,27 @@ def curves(t: pl.DataFrame, peildatum: dt.date, data_start: dt.date) -> pl.DataF
     ended toewijzingen in the group's pool. `t` has groep, pool, begin and end (the einddatum as
     known at the peildatum, null while running) of toewijzingen known at the peildatum; the pools
     appear as groups of their own."""
-    # One lazy query up to the counts: the observations are planned once for both counts, and
-    # only the columns read are filtered.
+    # One lazy query for the observations: only the columns read are filtered.
     started = t.lazy().select("groep", "pool", "begin", "end").filter(pl.col("begin") <= peildatum)
     ended = pl.col("end").is_not_null() & (pl.col("end") <= peildatum)
     last_day = pl.when(ended).then(pl.col("end")).otherwise(pl.lit(peildatum))
-    obs = started.select(
-        groep=pl.col("groep"),
-        pool=pl.col("pool"),
-        exit_k=((last_day - pl.col("begin")).dt.total_days().cast(pl.Float64) / BIN_DAYS).floor().cast(pl.Int32).clip(0, BINS - 1),
-        entry_k=((pl.lit(data_start) - pl.col("begin")).dt.total_days().cast(pl.Float64) / BIN_DAYS)
-        .floor()
-        .cast(pl.Int32)
-        .clip(0, BINS - 1),
-        event=ended,
-    ).filter(pl.col("exit_k") >= pl.col("entry_k"))
-    # Counted per group and bin first; each pool is a group of its own too, counted from these
-    # few rows rather than from a second copy of every toewijzing.
-    exits = obs.group_by("groep", "pool", k="exit_k").agg(exits=pl.len().cast(pl.Int64), n_events=pl.col("event").sum().cast(pl.Int64))
-    entries = obs.group_by("groep", "pool", k="entry_k").agg(entries=pl.len().cast(pl.Int64))
-    exits, entries = (pl.concat([f, f.with_columns(groep=pl.col("pool"))]) for f in (exits, entries))
-    exits, entries = pl.collect_all([exits, entries])
-    groups = exits.select("groep", "pool").unique().sort("groep")
+    obs = (
+        started.select(
+            groep=pl.col("groep"),
+            pool=pl.col("pool"),
+            exit_k=((last_day - pl.col("begin")).dt.total_days().cast(pl.Float64) / BIN_DAYS).floor().cast(pl.Int32).clip(0, BINS - 1),
+            entry_k=((pl.lit(data_start) - pl.col("begin")).dt.total_days().cast(pl.Float64) / BIN_DAYS)
+            .floor()
+            .cast(pl.Int32)
+            .clip(0, BINS - 1),
+            event=ended,
+        )
+        .filter(pl.col("exit_k") >= pl.col("entry_k"))
+        .collect(engine=maanden.ENGINE)
+    )
+    # Each pool is a group of its own too.
+    pairs = obs.select("groep", "pool").unique()
+    groups = pl.concat([pairs, pairs.select(groep=pl.col("pool"), pool=pl.col("pool"))]).unique().sort("groep")
     # The rest is per group over a fixed grid of bins: arrays of groups x BINS, not frames. A
     # state's curves cost a few milliseconds instead of some fifty polars steps on the grid.
     n = groups.height
@@ -75,14 +78,16 @@ def curves(t: pl.DataFrame, peildatum: dt.date, data_start: dt.date) -> pl.DataF
         floats = {c: pl.Float64 for c in ("S", "S_next", "tail", "c", "c_next", "ctail")}
         return pl.DataFrame(schema={"groep": pl.String, "pool": pl.String, "k": pl.Int32, **floats, "events": pl.Int64})
     index = {g: i for i, g in enumerate(groups["groep"].to_list())}
+    # Each observation counts in its group's row and in its pool's: counted straight into the
+    # grid (numpy bincount), not grouped by strings first.
+    own, pooled = (obs[c].replace_strict(index, return_dtype=pl.Int64).to_numpy() * BINS for c in ("groep", "pool"))
 
-    def grid(frame: pl.DataFrame, column: str) -> np.ndarray:
-        out = np.zeros(n * BINS)
-        at = frame.select(pl.col("groep").replace_strict(index, return_dtype=pl.Int64) * BINS + pl.col("k").cast(pl.Int64))
-        np.add.at(out, at.to_series().to_numpy(), frame[column].cast(pl.Float64).to_numpy())
-        return out.reshape(n, BINS)
+    def grid(k: str, weights: np.ndarray | None = None) -> np.ndarray:
+        at = obs[k].cast(pl.Int64).to_numpy()
+        counts = np.bincount(own + at, weights, minlength=n * BINS) + np.bincount(pooled + at, weights, minlength=n * BINS)
+        return counts.astype(np.float64).reshape(n, BINS)
 
-    n_exits, n_events, n_entries = grid(exits, "exits"), grid(exits, "n_events"), grid(entries, "entries")
+    n_exits, n_events, n_entries = grid("exit_k"), grid("exit_k", obs["event"].cast(pl.Float64).to_numpy()), grid("entry_k")
     at_risk = n_entries.cumsum(axis=1)
     at_risk[:, 1:] -= n_exits.cumsum(axis=1)[:, :-1]
     pools = groups["pool"].to_list()
@@ -142,10 +147,25 @@ def _reverse_cumsum(a: np.ndarray) -> np.ndarray:
     return np.cumsum(a[:, ::-1], axis=1)[:, ::-1]
 
 
+# The last curve looked up (a weak reference) and its offsets: a state looks its one curve up
+# some ten times. The pair is replaced as a whole, so threads at most make it once more.
+_last_offsets: tuple[weakref.ref[pl.DataFrame], dict[str, int] | None] | None = None
+
+
 def _offsets(curve: pl.DataFrame) -> dict[str, int] | None:
     """The first row of each group in a curve laid out as `curves` makes it (every group's bins
     0..BINS-1 in order, one group after the other), so that bin k of a group is row first + k;
     None for a curve laid out otherwise."""
+    global _last_offsets
+    last = _last_offsets
+    if last is not None and last[0]() is curve:
+        return last[1]
+    got = _offsets_of(curve)
+    _last_offsets = (weakref.ref(curve), got)
+    return got
+
+
+def _offsets_of(curve: pl.DataFrame) -> dict[str, int] | None:
     if curve.height == 0 or curve.height % BINS:
         return None
     k = curve["k"].to_numpy()
@@ -157,43 +177,62 @@ def _offsets(curve: pl.DataFrame) -> dict[str, int] | None:
     return {g: i * BINS for i, g in enumerate(groups)}
 
 
-def _lookup(curve: pl.DataFrame, frame: pl.DataFrame, groep: str, pool: str, k: pl.Expr, columns: list[str]) -> pl.DataFrame:
-    """`frame` joined with the curve row of its group (its pool's when the group has none) at bin k."""
+def first_row(curve: pl.DataFrame, groep: str, pool: str) -> pl.Expr | None:
+    """The row of bin 0 of each row's group in `curve` (its pool's when the group has none; null
+    without either), for the lookups' `first`; None for a curve not laid out as `curves` makes
+    it. Made once on the toewijzingen, it spares every lookup after it the strings of the group."""
     offsets = _offsets(curve)
-    known = pl.Series(list(offsets), dtype=pl.String) if offsets is not None else curve.select("groep").unique()["groep"]
-    tmp = frame.with_columns(_g=pl.when(pl.col(groep).is_in(known.implode())).then(pl.col(groep)).otherwise(pl.col(pool)), _k=k)
     if offsets is None:
-        return tmp.join(
-            curve.select(pl.col("groep").alias("_g"), pl.col("k").alias("_k"), *columns), on=["_g", "_k"], how="left", maintain_order="left"
-        )
+        return None
+    known = pl.Series(list(offsets), dtype=pl.String)
+    group = pl.when(pl.col(groep).is_in(known.implode())).then(pl.col(groep)).otherwise(pl.col(pool))
+    return group.replace_strict(offsets, default=None, return_dtype=pl.Int64)
+
+
+def _lookup(curve: pl.DataFrame, frame: Frame, groep: str, pool: str, k: pl.Expr, columns: list[str], first: str | None = None) -> Frame:
+    """`frame` joined with the curve row of its group (its pool's when the group has none) at bin k.
+    Like the lookups below, it takes an eager or a lazy frame and gives the same back, so that a
+    state chains several on one query. first: a column of `frame` with `first_row` of this curve, when made already."""
+    offsets = _offsets(curve)
+    if offsets is not None and first is not None:
+        tmp = frame.with_columns(_k=k)
+        start = pl.col(first)
+    else:
+        known = pl.Series(list(offsets), dtype=pl.String) if offsets is not None else curve.select("groep").unique()["groep"]
+        tmp = frame.with_columns(_g=pl.when(pl.col(groep).is_in(known.implode())).then(pl.col(groep)).otherwise(pl.col(pool)), _k=k)
+        if offsets is None:
+            rows = curve.select(pl.col("groep").alias("_g"), pl.col("k").alias("_k"), *columns)
+            return tmp.join(rows.lazy() if isinstance(tmp, pl.LazyFrame) else rows, on=["_g", "_k"], how="left", maintain_order="left")
+        start = pl.col("_g").replace_strict(offsets, default=None, return_dtype=pl.Int64)
     # A row number and a gather instead of a join on (group, bin): the join hashes the whole
     # curve on every lookup, about ten per forecast state, and was most of a small state's time.
-    first = pl.col("_g").replace_strict(offsets, default=None, return_dtype=pl.Int64)
-    row = pl.when(pl.col("_k").is_between(0, BINS - 1)).then(first + pl.col("_k").cast(pl.Int64))
+    row = pl.when(pl.col("_k").is_between(0, BINS - 1)).then(start + pl.col("_k").cast(pl.Int64))
     return tmp.with_columns(_row=row).with_columns([pl.lit(curve[c]).gather(pl.col("_row")).alias(c) for c in columns]).drop("_row")
 
 
-def at(curve: pl.DataFrame, frame: pl.DataFrame, groep: str, pool: str, age_days: str, out: str, *, stretch: float = 1.0) -> pl.DataFrame:
+def at(curve: pl.DataFrame, frame: Frame, groep: str, pool: str, age_days: str, out: str, *, stretch: float = 1.0, first: str | None = None) -> Frame:
     """`frame` with column `out`: S at the age in column `age_days` (linear within a bin) for the
     curve of its group. `stretch` > 1 makes every toewijzing last that much longer: S(age / stretch).
     A group without a curve in a pool without one runs on (S = 1)."""
     x = (pl.col(age_days).cast(pl.Float64).clip(lower_bound=0) / (BIN_DAYS * stretch)).clip(upper_bound=BINS - 1e-9)
-    got = _lookup(curve, frame.with_columns(_f=x - x.floor()), groep, pool, x.floor().cast(pl.Int32), ["S", "S_next"])
+    got = _lookup(curve, frame.with_columns(_f=x - x.floor()), groep, pool, x.floor().cast(pl.Int32), ["S", "S_next"], first)
     value = (pl.col("S") + (pl.col("S_next") - pl.col("S")) * pl.col("_f")).fill_null(1.0)
-    return got.with_columns(value.alias(out)).drop("_g", "_k", "_f", "S", "S_next")
+    return got.with_columns(value.alias(out)).drop("_g", "_k", "_f", "S", "S_next", strict=False)
 
 
-def spend(curve: pl.DataFrame, frame: pl.DataFrame, groep: str, pool: str, age_days: str, out: str, *, stretch: float = 1.0) -> pl.DataFrame:
+def spend(curve: pl.DataFrame, frame: Frame, groep: str, pool: str, age_days: str, out: str, *, stretch: float = 1.0, first: str | None = None) -> Frame:
     """`frame` with column `out`: c at the age in column `age_days`, the expected share of a new
     budget spent on one day at that age (see the module text). With `stretch` s every budget
     lasts s times longer, so the same amount is spent s times slower: c(age / s) / s."""
     x = (pl.col(age_days).cast(pl.Float64).clip(lower_bound=0) / (BIN_DAYS * stretch)).clip(upper_bound=BINS - 1e-9)
-    got = _lookup(curve, frame.with_columns(_f=x - x.floor()), groep, pool, x.floor().cast(pl.Int32), ["c", "c_next"])
+    got = _lookup(curve, frame.with_columns(_f=x - x.floor()), groep, pool, x.floor().cast(pl.Int32), ["c", "c_next"], first)
     value = ((pl.col("c") + (pl.col("c_next") - pl.col("c")) * pl.col("_f")) / stretch).fill_null(1.0 / DEFAULT_TOTAAL_DAYS)
-    return got.with_columns(value.alias(out)).drop("_g", "_k", "_f", "c", "c_next")
+    return got.with_columns(value.alias(out)).drop("_g", "_k", "_f", "c", "c_next", strict=False)
 
 
-def integral(curve: pl.DataFrame, frame: pl.DataFrame, groep: str, pool: str, age_from: str, age_to: str, out: str, *, of: str = "S") -> pl.DataFrame:
+def integral(
+    curve: pl.DataFrame, frame: Frame, groep: str, pool: str, age_from: str, age_to: str, out: str, *, of: str = "S", first: str | None = None
+) -> Frame:
     """`frame` with column `out`: the integral over ages [age_from, age_to) (days) of S (`of="S"`:
     expected days running, unconditionally) or of c (`of="c"`: expected share of a budget spent).
     Exact for the curve as kept (linear within a bin), so a month in which many end is not
@@ -208,18 +247,22 @@ def integral(curve: pl.DataFrame, frame: pl.DataFrame, groep: str, pool: str, ag
     got = frame
     for age, name in ((age_from, "_a"), (age_to, "_b")):
         x = (pl.col(age).cast(pl.Float64).clip(lower_bound=0) / BIN_DAYS).clip(upper_bound=BINS - 1e-9)
-        got = _lookup(curve, got.with_columns(x.alias(f"_x{name}")), groep, pool, pl.col(f"_x{name}").floor().cast(pl.Int32), [value, value_next, tail])
+        got = _lookup(curve, got.with_columns(x.alias(f"_x{name}")), groep, pool, pl.col(f"_x{name}").floor().cast(pl.Int32), [value, value_next, tail], first)
         got = got.rename({value: f"{value}{name}", value_next: f"{value_next}{name}", tail: f"{tail}{name}"}).with_columns(
             (pl.col(f"_x{name}") - pl.col(f"_x{name}").floor()).alias(f"_f{name}")
-        ).drop("_g", "_k")
+        ).drop("_g", "_k", strict=False)
     result = (remaining(age_from, "_a") - remaining(age_to, "_b")).clip(lower_bound=0.0)
     # No curve at all: runs on (S = 1: the days themselves) or a default budget (1 / DEFAULT per day).
     fallback = (pl.col(age_to) - pl.col(age_from)).cast(pl.Float64) * (1.0 if of == "S" else 1.0 / DEFAULT_TOTAAL_DAYS)
-    drop = [c for c in got.columns if c.endswith(("_a", "_b")) and c not in frame.columns]
+    drop = [c for c in _names(got) if c.endswith(("_a", "_b")) and c not in _names(frame)]
     return got.with_columns(pl.when(pl.col(f"{tail}_a").is_null()).then(fallback).otherwise(result).alias(out)).drop(drop)
 
 
-def expected_length(curve: pl.DataFrame, frame: pl.DataFrame, groep: str, pool: str, age_days: str, out: str) -> pl.DataFrame:
+def _names(frame: pl.DataFrame | pl.LazyFrame) -> list[str]:
+    return frame.collect_schema().names() if isinstance(frame, pl.LazyFrame) else frame.columns
+
+
+def expected_length(curve: pl.DataFrame, frame: Frame, groep: str, pool: str, age_days: str, out: str) -> Frame:
     """`frame` with column `out`: expected total length in days of a toewijzing that has run
     `age_days` days: age + (days still to run from that age) / S(age)."""
     k = (pl.col(age_days).cast(pl.Float64).clip(lower_bound=0) / BIN_DAYS).floor().cast(pl.Int32).clip(0, BINS - 1)
@@ -229,7 +272,7 @@ def expected_length(curve: pl.DataFrame, frame: pl.DataFrame, groep: str, pool: 
     return got.with_columns(value.clip(lower_bound=pl.col(age_days).cast(pl.Float64) + 1).alias(out)).drop("_g", "_k", "S", "tail")
 
 
-def mean_length(curve: pl.DataFrame, groups: pl.DataFrame) -> pl.DataFrame:
+def mean_length(curve: pl.DataFrame, groups: Frame) -> Frame:
     """Per (groep, pool) of `groups`: the expected length in days of a new toewijzing (`lengte`)."""
     frame = groups.select("groep", "pool").unique().with_columns(_age=pl.lit(0.0))
     return expected_length(curve, frame, "groep", "pool", "_age", "lengte").drop("_age")
@@ -248,12 +291,13 @@ def occupancy(curve: pl.DataFrame, groups: pl.DataFrame, months: int, *, stretch
     `stretch` s every toewijzing lasts s times longer: S(u / s), and c(u / s) / s (the same budget
     spent more slowly)."""
     m = MONTH_DAYS
-    ages = pl.DataFrame({"u": pl.int_range(0, int(months * m) + 2, eager=True).cast(pl.Float64) + 0.5})
-    grid = groups.select("groep", "pool", "lengte").unique().join(ages, how="cross")
+    ages = pl.LazyFrame({"u": pl.int_range(0, int(months * m) + 2, eager=True).cast(pl.Float64) + 0.5})
+    # One lazy query, collected once: the grid is small, the steps' collects were most of the time.
+    grid = groups.lazy().select("groep", "pool", "lengte").unique().join(ages, how="cross")
     grid = at(curve, grid, "groep", "pool", "u", "S_u", stretch=stretch)
     grid = spend(curve, grid, "groep", "pool", "u", "c_u", stretch=stretch)
     value = pl.when(pl.col("pool") == POOL_TOTAAL).then(pl.col("c_u") * pl.col("lengte")).otherwise(pl.col("S_u"))
-    ks = pl.DataFrame({"k": pl.int_range(0, months, eager=True).cast(pl.Int32)})
+    ks = pl.LazyFrame({"k": pl.int_range(0, months, eager=True).cast(pl.Int32)})
     lo = (pl.col("k").cast(pl.Float64) - 1) * m
     weight = (
         pl.when(pl.col("k") == 0)
@@ -267,4 +311,5 @@ def occupancy(curve: pl.DataFrame, groups: pl.DataFrame, months: int, *, stretch
         .group_by("groep", "pool", "k")
         .agg(bezetting=(value * weight).sum() / (m * m))
         .sort("groep", "k")
+        .collect(engine=maanden.ENGINE)
     )

@@ -7,9 +7,19 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections.abc import Sequence
+from typing import TypeVar
 
 import polars as pl
 from babel.numbers import format_decimal
+
+# An eager or a lazy frame: helpers that take either give the same back, so a forecast state
+# can chain them on one lazy query.
+Frame = TypeVar("Frame", pl.DataFrame, pl.LazyFrame)
+
+# The engine a forecast state's lazy queries are collected on: a state runs dozens of small to
+# mid-sized queries, and starting polars' default (streaming) engine costs more than such a
+# query takes on the in-memory one (a third more CPU for the months to come of a wijk).
+ENGINE = "in-memory"
 
 MONTHS_NL = (
     "januari", "februari", "maart", "april", "mei", "juni",

@@ -88,6 +88,7 @@ from babel.numbers import format_decimal
 
 from metrics.errors import InvalidQuery
 from metrics.jeugd import looptijd, maanden, tarieven, vertraging
+from metrics.jeugd.maanden import Frame
 
 if TYPE_CHECKING:
     from metrics.derived import DerivedContext
@@ -413,7 +414,7 @@ def _running_sum(lines: pl.DataFrame) -> pl.Series:
     return pl.Series("cum", x, dtype=pl.Float64)
 
 
-def _explode(known: pl.DataFrame, lo: int, hi: int) -> pl.DataFrame:
+def _explode(known: Frame, lo: int, hi: int) -> Frame:
     """One row per toewijzing and month in [lo, hi] that it runs in, with its running days.
     A toewijzing without an einddatum runs through month `hi`."""
     first = pl.max_horizontal(maanden.expr("begin"), pl.lit(lo, dtype=pl.Int32))
@@ -462,6 +463,7 @@ class _Model:
         self._states: dict[tuple[dt.date, bool], _State] = {}
         self._rows: dict[tuple[int, dt.date, dt.date], dict[str, Any]] = {}
         self._checks: dict[dt.date, TariefCheck] = {}
+        self._in: dict[tuple[int, dt.date], list[float]] = {}
         self._months: pl.DataFrame | None = None
         self._months_first = self._months_last = 0
         # One model may serve several analyses of one selection (metrics.jeugd.selectie): its
@@ -483,26 +485,34 @@ class _Model:
     def declared_by(self, first: int, last: int, cut: dt.date, keep: pl.Expr | None = None) -> pl.LazyFrame:
         """Per toewijzing-month of the months of care first..last with lines in by `cut`: what was
         in (tid, mi, declared). The last line in by the cut of each toewijzing-month carries its
-        sum (cum). keep: which toewijzingen (an expression on tid), applied after the lines are read."""
+        sum (cum). keep: which toewijzingen (an expression on tid)."""
         mi = self.d["mi"].head(self.d.height - self.d["mi"].null_count())
         a, b = int(mi.search_sorted(first, side="left")), int(mi.search_sorted(last, side="right"))
         cut_in = pl.col("ingediend_op") <= cut
         same = (pl.col("tid").shift(-1) == pl.col("tid")) & (pl.col("mi").shift(-1) == pl.col("mi"))
         next_in = (same & (pl.col("ingediend_op").shift(-1) <= cut)).fill_null(False)
         last_in = cut_in & ~next_in & pl.col("tid").is_not_null()
-        return (
-            self.d.slice(a, b - a).lazy()
-            .with_columns(_last=last_in)
-            .filter(pl.col("_last") if keep is None else pl.col("_last") & keep)
-            .select("tid", "mi", declared="cum")
-        )
+        lines = self.d.slice(a, b - a).lazy()
+        # The toewijzingen kept first: a toewijzing-month's lines stay together, so which line is
+        # its last in is the same, and the shifts run on the kept lines only.
+        if keep is not None:
+            lines = lines.filter(keep)
+        return lines.with_columns(_last=last_in).filter(pl.col("_last")).select("tid", "mi", declared="cum")
 
     def summed_by(self, cut: dt.date) -> vertraging.Summed:
         """The lines in by `cut`, summed per aanbieder, month and submission day (vertraging.Summed)."""
         return self.summed.by(cut)
 
     def in_by(self, year: int, cut: dt.date) -> list[float]:
-        """Declared per month of care of `year` with ingediend_op <= cut."""
+        """Declared per month of care of `year` with ingediend_op <= cut; kept, because the rows of
+        a backtest ask for the same year's outcome at the same cut once per checkpoint."""
+        key = (year, cut)
+        with self._lock:
+            if key not in self._in:
+                self._in[key] = self._in_by(year, cut)
+            return list(self._in[key])
+
+    def _in_by(self, year: int, cut: dt.date) -> list[float]:
         first = year * 12
         got = dict(
             self.summed_by(cut).days.filter(pl.col("mi").is_between(first, first + 11))
@@ -521,11 +531,13 @@ class _Model:
             return range(0)
         return range(int(self.d["mi"].min()) // 12, int(self.d["mi"].max()) // 12 + 1)
 
-    def _running(self, known: pl.DataFrame, lo: int, p: int, peildatum: dt.date) -> pl.DataFrame:
+    def _running(self, known: pl.DataFrame, lo: int, p: int, peildatum: dt.date) -> tuple[pl.DataFrame, pl.DataFrame]:
         """The toewijzing-months in [lo, p] of the known toewijzingen, priced at their own tarief
-        (cost0). Cut from one table of every toewijzing's months, made once: a month up to the
-        peildatum's ran as it ran, except that a toewijzing whose einddatum is not known yet
-        (after the peildatum) runs through the peildatum's month."""
+        (tid, mi, a, cost0), and per tid (row of self.t, null when not known) level_start and
+        tau_mi: read by tid where needed, not carried on every month. Cut from one table of every
+        toewijzing's months, made once: a month up to the peildatum's ran as it ran, except that a
+        toewijzing whose einddatum is not known yet (after the peildatum) runs through the
+        peildatum's month."""
         if self._months is None or p > self._months_last or lo < self._months_first:
             last = max(p, int(self.d["mi"].max()) if self.d.height else p)
             first = min(lo, maanden.mi(self.data_start) - LEVEL_WINDOW)
@@ -535,8 +547,10 @@ class _Model:
         mi = self._months["mi"]
         a, b = int(mi.search_sorted(lo, side="left")), int(mi.search_sorted(p, side="right"))
         # tid is the row number of self.t: a take by position instead of a hash join.
-        columns = ["a", "per_day", "per_month", "level_start", "tau_mi"]
-        full = self.t.select("tid").join(known.select("tid", "begin", "end", *columns), on="tid", how="left", maintain_order="left")
+        columns = ["a", "per_day", "per_month"]
+        full = self.t.select("tid").join(
+            known.select("tid", "begin", "end", *columns, "level_start", "tau_mi"), on="tid", how="left", maintain_order="left"
+        )
         taken = [pl.lit(full[c]).gather(pl.col("tid")).alias(c) for c in columns]
         # Only a toewijzing-month of the peildatum's own month can run longer than its known
         # einddatum says: the dates are read for that month's rows alone, not for all 48.
@@ -547,12 +561,13 @@ class _Model:
         through = (maanden.end_expr(pl.col("mi")) - pl.max_horizontal(pl.col("begin"), maanden.start_expr(pl.col("mi")))).dt.total_days() + 1
         at_p = at_p.with_columns(days=pl.when(unknown_end).then(through.cast(pl.Float64)).otherwise(pl.col("days")))
         # Only what the state reads on: millions of rows at national scale, copied by every join.
-        return (
+        past = (
             pl.concat([before.select("tid", "mi", "days", *columns), at_p.select("tid", "mi", "days", *columns)])
             .filter(pl.col("per_day").is_not_null())
-            .select("tid", "mi", "a", "level_start", "tau_mi", cost0=_cost())
-            .collect()
+            .select("tid", "mi", "a", cost0=_cost())
+            .collect(engine=maanden.ENGINE)
         )
+        return past, full.select("level_start", "tau_mi")
 
     def _tarief_at(self, known: pl.DataFrame, peildatum: dt.date) -> pl.DataFrame:
         """The tarief each toewijzing had at the peildatum according to the tarief history (its
@@ -591,36 +606,45 @@ class _Model:
 
         # Only the columns a state reads: every filter of the known toewijzingen copies what it carries.
         unread = {"naam", "known_on"} | ({"toewijzing_id", "volume"} if self.history is None else set())
-        known = self.t.lazy().filter(pl.col("known_on") <= peildatum).select([c for c in self.t.columns if c not in unread]).collect()
+        known = self.t.lazy().filter(pl.col("known_on") <= peildatum).select([c for c in self.t.columns if c not in unread])
         if reconstruct:
             known = known.with_columns(end=pl.when(pl.col("end") > peildatum).then(None).otherwise(pl.col("end")))
+        known = known.collect(engine=maanden.ENGINE)
         if self.history is not None:
             known = self._tarief_at(known, peildatum)
         curves = looptijd.curves(known, peildatum, self.data_start)
-        known = known.with_columns(age=(pl.lit(peildatum) - pl.col("begin")).dt.total_days().clip(lower_bound=0).cast(pl.Float64))
-        known = looptijd.at(curves, known, "groep", "pool", "age", "s_now")
-        known = looptijd.spend(curves, known, "groep", "pool", "age", "c_now")
+        changes = tarieven.known(self.changes, peildatum)
+        level_start = tarieven.level_on(changes, known["tau"]).alias("level_start")
+        # The steps on the known toewijzingen as one lazy query: a collect each costs more than the
+        # work on a wijk's toewijzingen.
+        lazy = known.lazy().with_columns(age=(pl.lit(peildatum) - pl.col("begin")).dt.total_days().clip(lower_bound=0).cast(pl.Float64))
+        # Each toewijzing's place in the curves, from its group's string once: every lookup of
+        # this state (here, and on its months to come) reads it.
+        curve_row = looptijd.first_row(curves, "groep", "pool")
+        first = None if curve_row is None else "curve_row"
+        if curve_row is not None:
+            lazy = lazy.with_columns(curve_row=curve_row)
+        lazy = looptijd.at(curves, lazy, "groep", "pool", "age", "s_now", first=first)
+        lazy = looptijd.spend(curves, lazy, "groep", "pool", "age", "c_now", first=first)
         total = pl.col("freq") == TOTAAL
         # A budget with an einddatum is spent evenly over its days; a running one at the expected
         # daily spend of budgets of its age that are still running (looptijd.spend).
-        known = known.with_columns(
+        known = lazy.with_columns(
             per_day=pl.when(total & pl.col("end").is_not_null())
             .then(pl.col("amount") / ((pl.col("end") - pl.col("begin")).dt.total_days() + 1).cast(pl.Float64))
             .when(total)
             .then(pl.col("amount") * pl.col("c_now") / pl.col("s_now").clip(lower_bound=1e-9))
             .otherwise(pl.col("amount") * pl.col("freq").replace_strict(PER_DAY, default=0.0, return_dtype=pl.Float64)),
             per_month=pl.when(pl.col("freq") == PER_MAAND).then(pl.col("amount")).otherwise(0.0),
-        )
+        ).with_columns(pl.lit(level_start), tau_mi=maanden.expr("tau")).collect(engine=maanden.ENGINE)
 
-        changes = tarieven.known(self.changes, peildatum)
         # Months older than the level window are complete (nothing left to declare): not priced.
         lo = p - LEVEL_WINDOW + 1
-        known = known.with_columns(level_start=tarieven.level_on(changes, known["tau"]), tau_mi=maanden.expr("tau"))
-        past = self._running(known, lo, p, peildatum)
+        past, by_tid = self._running(known, lo, p, peildatum)
         declared_level = tarieven.month_levels(changes, lo, p + 12)
         # Every month lo..p+12 in order: a month's level is a position, read without a join over
         # the millions of toewijzing-months.
-        past = past.with_columns(priced=pl.col("cost0") * _at_month(declared_level, "niveau", lo) / pl.col("level_start"))
+        priced = pl.col("cost0") * _at_month(declared_level, "niveau", lo) / pl.lit(by_tid["level_start"]).gather(pl.col("tid"))
         # The residual level from the toewijzing-months with lines in, over the level window.
         window = p - LEVEL_WINDOW + 1
         # A toewijzing-month with lines in may not be complete yet (an aanbieder that splits a
@@ -628,19 +652,24 @@ class _Model:
         cc = cc.rename({"k": "age"})
         # The month effect needs many toewijzingen, not all: above FE_ROWS toewijzing-months a
         # fixed subset (every step-th toewijzing) carries it, so a large gemeente is not slower.
-        in_window = past  # the priced months are the window's (lo = window)
-        step = max(1, math.ceil(in_window.height / FE_ROWS))
+        step = max(1, math.ceil(past.height / FE_ROWS))  # the priced months are the window's (lo = window)
         sample = (pl.col("tid") % step) == 0
+        # Priced only for the sample, which both queries below read (planned once).
+        in_window = past.lazy().filter(sample).select("tid", "mi", priced=priced)
         # One lazy query: its filters and joins planned together take about half the time of eager steps.
+        # A toewijzing-month as one integer (tid, month in the window): a join on one integer key
+        # instead of two hashes far less.
+        month_key = (pl.col("tid").cast(pl.Int64) * LEVEL_WINDOW + (pl.col("mi") - window)).alias("_key")
         lines = (
             self.declared_by(window, p, peildatum, sample)
             .with_columns(age=(pl.lit(p) - pl.col("mi")).cast(pl.Int32))
             .join(cc.lazy(), on="age", how="left")
-            .with_columns(declared=pl.col("declared") / pl.col("cc").fill_null(1.0))
-            .join(in_window.lazy().filter(sample).select("tid", "mi", "priced"), on=["tid", "mi"], how="inner")
-            .collect()
+            .with_columns(month_key, declared=pl.col("declared") / pl.col("cc").fill_null(1.0))
+            .join(in_window.select(month_key, "priced"), on="_key", how="inner")
+            .drop("_key")
         )
-        running = in_window.filter(sample).group_by("mi").agg(priced_all=pl.col("priced").sum())
+        running = in_window.group_by("mi").agg(priced_all=pl.col("priced").sum())
+        lines, running = pl.collect_all([lines, running], engine=maanden.ENGINE)
         residual = tarieven.residual_level(lines, running)
         level = self._level(declared_level, residual, lo, p)
         # The residual level at a toewijzing's tarief date: by its month, so a join on a few months,
@@ -654,18 +683,23 @@ class _Model:
         r_start = pl.lit(r_months["niveau"]).gather(b - first_r)
         known = known.with_columns(r_start=r_start.fill_null(1.0)).drop("tau_mi")
         full = _at_month(level.sort("mi"), "niveau", lo)
-        past = past.select("tid", "a", "mi", "cost0", cost=pl.col("cost0") * full / (pl.col("level_start") * r_start.fill_null(1.0)))
+        # Per toewijzing, read by tid on its months.
+        start_level = by_tid.select(pl.col("level_start") * r_start.fill_null(1.0)).to_series()
+        past = past.select("tid", "a", "mi", "cost0", cost=pl.col("cost0") * full / pl.lit(start_level).gather(pl.col("tid")))
 
         # Utilisation per aanbieder: what complete months cost / what they priced.
         ref_lo, ref_hi = p - self.max_lag - HISTORY + 1, p - self.max_lag
         # Only months with declarations: before the first month of the export nothing was declared.
         with_lines = eventual.filter((pl.col("aanbieder") == vertraging.POOLED) & (pl.col("bedrag") != 0))["mi"]
-        priced_ref = past.filter(pl.col("mi").is_between(ref_lo, ref_hi) & pl.col("mi").is_in(with_lines.implode()))
+        # One lazy query to the utilisation per aanbieder, collected once.
+        priced_ref = past.lazy().filter(pl.col("mi").is_between(ref_lo, ref_hi) & pl.col("mi").is_in(with_lines.implode()))
         priced_ref = priced_ref.group_by("a").agg(priced=pl.col("cost").sum(), n=pl.len()).select(aanbieder=self._aanbieder(), priced="priced", n="n")
         priced_ref = pl.concat([priced_ref, priced_ref.select(pl.lit(vertraging.POOLED).alias("aanbieder"), pl.col("priced").sum(), pl.col("n").sum())])
-        cost_ref = eventual.group_by("aanbieder").agg(bedrag=pl.col("bedrag").sum())
-        util = priced_ref.join(cost_ref, on="aanbieder", how="left").with_columns(
-            own=pl.when(pl.col("priced") > 0).then(pl.col("bedrag").fill_null(0.0) / pl.col("priced"))
+        cost_ref = eventual.lazy().group_by("aanbieder").agg(bedrag=pl.col("bedrag").sum())
+        util = (
+            priced_ref.join(cost_ref, on="aanbieder", how="left")
+            .with_columns(own=pl.when(pl.col("priced") > 0).then(pl.col("bedrag").fill_null(0.0) / pl.col("priced")))
+            .collect(engine=maanden.ENGINE)
         )
         pooled_row = util.filter(pl.col("aanbieder") == vertraging.POOLED)
         if pooled_row.is_empty() or not pooled_row["priced"][0] > 0:
@@ -706,16 +740,17 @@ class _Model:
         # Months up to the peildatum: per aanbieder what is in, what is expected, and the lag.
         lo = min(first, p - vertraging.LATE_WINDOW + 1)
         hi = min(p, last)
+        # One lazy query up to the completion shares, collected once.
         expected = (
-            st.past.filter(pl.col("mi").is_between(lo, hi))
+            st.past.lazy().filter(pl.col("mi").is_between(lo, hi))
             .group_by("a", "mi")
             .agg(priced=pl.col("cost").sum())
             .select(aanbieder=self._aanbieder(), mi="mi", priced="priced")
-            .join(utilisation, on="aanbieder", how="left")
+            .join(utilisation.lazy(), on="aanbieder", how="left")
             .with_columns(expected=pl.col("priced") * pl.col("u").fill_null(st.pooled_utilisation))
         )
         declared = (
-            self.summed_by(peildatum).days.filter(pl.col("mi").is_between(lo, hi))
+            self.summed_by(peildatum).days.lazy().filter(pl.col("mi").is_between(lo, hi))
             .group_by("aanbieder", "mi")
             .agg(declared=pl.col("bedrag").sum())
         )
@@ -727,9 +762,9 @@ class _Model:
                 age=(pl.lit(p, dtype=pl.Int32) - pl.col("mi")),
             )
             .drop("priced", "u")
-            .join(self.names, on="aanbieder", how="left")
+            .join(self.names.lazy(), on="aanbieder", how="left")
         )
-        per_month = vertraging.share_of(st.shares, per_month, self.max_lag)
+        per_month = vertraging.share_of(st.shares, per_month, self.max_lag).collect(engine=maanden.ENGINE)
         checked = vertraging.late(per_month.filter(pl.col("mi") >= p - vertraging.LATE_WINDOW + 1))
         per_month = per_month.join(checked.select("aanbieder", "mi", "fill"), on=["aanbieder", "mi"], how="left").with_columns(
             fill=pl.col("fill").fill_null(0.0)
@@ -780,13 +815,15 @@ class _Model:
             # Only what prices a month: a row per toewijzing and month is millions of rows at
             # national scale, and every survival lookup below copies them.
             priced = ("a", "groep", "pool", "begin", "end", "freq", "amount", "per_day", "per_month", "s_now", "level_start", "r_start")
-            running = st.known.select(priced).filter(pl.col("end").is_null() | (pl.col("end") > peildatum))
+            # One lazy query from the running toewijzingen to the sum per month: collected once.
+            curve_row = "curve_row" if "curve_row" in st.known.columns else None
+            running = st.known.lazy().select(*priced, *([curve_row] if curve_row else [])).filter(pl.col("end").is_null() | (pl.col("end") > peildatum))
             rows = _explode(running, first, last)
             start_day = pl.max_horizontal(pl.col("begin"), maanden.start_expr(pl.col("mi")))
             age_from = (start_day - pl.col("begin")).dt.total_days().cast(pl.Float64)
             rows = rows.with_columns(cost0=_cost(), age_from=age_from, age_to=age_from + pl.col("days"))
-            rows = looptijd.integral(st.curves, rows, "groep", "pool", "age_from", "age_to", "s_days", of="S")
-            rows = looptijd.integral(st.curves, rows, "groep", "pool", "age_from", "age_to", "c_share", of="c")
+            rows = looptijd.integral(st.curves, rows, "groep", "pool", "age_from", "age_to", "s_days", of="S", first=curve_row)
+            rows = looptijd.integral(st.curves, rows, "groep", "pool", "age_from", "age_to", "c_share", of="c", first=curve_row)
             # Without an einddatum: a periodic toewijzing costs its price for the days it is
             # expected to still run (given that it runs now); a budget its expected spend then.
             open_ended = pl.col("end").is_null()
@@ -801,11 +838,11 @@ class _Model:
             # Utilisation per aanbieder code: a gather, not a join on the aanbieder over every row.
             u = pl.DataFrame({"aanbieder": self.aanbieders}).join(st.utilisation, on="aanbieder", how="left", maintain_order="left")["u"]
             rows = (
-                rows.join(level, on="mi", how="left")
+                rows.join(level.lazy(), on="mi", how="left")
                 .with_columns(u=pl.lit(u).gather(pl.col("a")).fill_null(st.pooled_utilisation))
                 .with_columns(bedrag=own * pl.col("niveau") / (pl.col("level_start") * pl.col("r_start")) * pl.col("u"))
             )
-            known_future = rows.group_by("mi").agg(pl.col("bedrag").sum()).sort("mi")
+            known_future = rows.group_by("mi").agg(pl.col("bedrag").sum()).sort("mi").collect(engine=maanden.ENGINE)
         else:
             known_future = empty_known
 
@@ -813,16 +850,17 @@ class _Model:
         start_months = [m for m in range(max(year * 12, p), last + 1) if m > p or rest > 0]
         if not start_months or starts.is_empty():
             return known_future, pl.DataFrame(schema=new_schema), starts
+        # The new toewijzingen as one lazy query, collected once.
         season = self._season(st)
         known_starts = (
-            st.known.select("groep", "begin").filter(pl.col("begin") > peildatum)
+            st.known.lazy().select("groep", "begin").filter(pl.col("begin") > peildatum)
             .group_by("groep", start=maanden.expr("begin"))
             .agg(known=pl.len().cast(pl.Float64))
         )
         grid = (
-            starts.join(pl.DataFrame({"start": pl.Series(start_months, dtype=pl.Int32)}), how="cross")
+            starts.lazy().join(pl.LazyFrame({"start": pl.Series(start_months, dtype=pl.Int32)}), how="cross")
             .with_columns(cm=pl.col("start") % 12)
-            .join(season, on="cm", how="left")
+            .join(season.lazy(), on="cm", how="left")
             .join(known_starts, on=["groep", "start"], how="left")
             .with_columns(
                 aantal=(
@@ -832,21 +870,24 @@ class _Model:
             )
         )
         months = pl.DataFrame({"mi": pl.int_range(max(year * 12, p), last + 1, eager=True).cast(pl.Int32)})
-        new = grid.join(months, how="cross").filter(pl.col("mi") >= pl.col("start"))
+        new = grid.join(months.lazy(), how="cross").filter(pl.col("mi") >= pl.col("start"))
         cost = self._new_cost(st, [int(m) for m in months["mi"]], starts)
         occupancy = looptijd.occupancy(st.curves, starts, last - max(year * 12, p) + 1).drop("lengte", strict=False)
         # Starters in the rest of the peildatum's month run (on average) in that rest only.
         new = (
-            new.join(cost, on=["groep", "mi"], how="left")
+            new.join(cost.lazy(), on=["groep", "mi"], how="left")
             .with_columns(
                 kosten=pl.col("kosten").fill_null(0.0),
                 k=(pl.col("mi") - pl.col("start")).cast(pl.Int32),
                 deel=pl.when((pl.col("start") == p) & (pl.col("mi") == p)).then(rest).otherwise(1.0),
             )
-            .join(occupancy, on=["groep", "pool", "k"], how="left")
+            .join(occupancy.lazy(), on=["groep", "pool", "k"], how="left")
             .with_columns(bezetting=pl.col("bezetting").fill_null(0.0))
             .select(list(new_schema))
             .cast(new_schema)
+            # A lazy join keeps no order: the rows in the order of the eager steps, by group, start and month.
+            .sort("groep", "start", "mi")
+            .collect(engine=maanden.ENGINE)
         )
         return known_future, new, starts
 
@@ -854,11 +895,11 @@ class _Model:
         """Per group: toewijzingen that started per month over the last year, and a new one's mean length."""
         peildatum = st.peildatum
         since = peildatum - dt.timedelta(days=round(NEW_YEARS * 365.25))
-        recent = st.known.select("groep", "pool", "begin").filter((pl.col("begin") > since) & (pl.col("begin") <= peildatum))
-        if recent.is_empty():
+        recent = st.known.lazy().select("groep", "pool", "begin").filter((pl.col("begin") > since) & (pl.col("begin") <= peildatum))
+        out = recent.group_by("groep", "pool").agg(per_month=pl.len().cast(pl.Float64) / (12 * NEW_YEARS)).collect(engine=maanden.ENGINE)
+        if out.is_empty():
             return pl.DataFrame(schema={"groep": pl.String, "pool": pl.String, "per_month": pl.Float64, "lengte": pl.Float64})
-        out = recent.group_by("groep", "pool").agg(per_month=pl.len().cast(pl.Float64) / (12 * NEW_YEARS))
-        return out.join(looptijd.mean_length(st.curves, out), on=["groep", "pool"], how="left").sort("groep")
+        return out.lazy().join(looptijd.mean_length(st.curves, out.lazy()), on=["groep", "pool"], how="left").sort("groep").collect(engine=maanden.ENGINE)
 
     def _season(self, st: _State) -> pl.DataFrame:
         """Starts per calendar month relative to the mean over the last SEASON_YEARS years (1 with
@@ -868,15 +909,13 @@ class _Model:
         if since < self.data_start - dt.timedelta(days=365):
             return pl.DataFrame({"cm": list(range(12)), "seizoen": [1.0] * 12}, schema={"cm": pl.Int32, "seizoen": pl.Float64})
         counts = (
-            st.known.select("begin").filter((pl.col("begin") > since) & (pl.col("begin") <= peildatum))
+            st.known.lazy().select("begin").filter((pl.col("begin") > since) & (pl.col("begin") <= peildatum))
             .group_by(cm=pl.col("begin").dt.month().cast(pl.Int32) - 1)
             .agg(n=pl.len().cast(pl.Float64))
         )
-        full = pl.DataFrame({"cm": pl.int_range(0, 12, eager=True).cast(pl.Int32)}).join(counts, on="cm", how="left").with_columns(pl.col("n").fill_null(0.0))
-        mean = float(full["n"].mean())
-        if mean <= 0:
-            return full.select("cm", seizoen=pl.lit(1.0))
-        return full.select("cm", seizoen=pl.col("n") / mean)
+        full = pl.LazyFrame({"cm": pl.int_range(0, 12, eager=True).cast(pl.Int32)}).join(counts, on="cm", how="left").with_columns(pl.col("n").fill_null(0.0))
+        mean = pl.col("n").mean()
+        return full.select("cm", seizoen=pl.when(mean > 0).then(pl.col("n") / mean).otherwise(1.0)).collect(engine=maanden.ENGINE)
 
     def _new_cost(self, st: _State, months: list[int], starts: pl.DataFrame) -> pl.DataFrame:
         """Per group and month: what a toewijzing like those started in the last year costs in a
@@ -886,11 +925,12 @@ class _Model:
         peildatum = st.peildatum
         since = peildatum - dt.timedelta(days=round(NEW_YEARS * 365.25))
         columns = ("aanbieder", "groep", "pool", "freq", "amount", "per_day", "per_month", "level_start", "r_start")
-        recent = st.known.select(*columns, "begin").filter((pl.col("begin") > since) & (pl.col("begin") <= peildatum))
-        recent = recent.join(starts.select("groep", "pool", "lengte"), on=["groep", "pool"], how="left").with_columns(
+        # One lazy query, collected once.
+        recent = st.known.lazy().select(*columns, "begin").filter((pl.col("begin") > since) & (pl.col("begin") <= peildatum))
+        recent = recent.join(starts.lazy().select("groep", "pool", "lengte"), on=["groep", "pool"], how="left").with_columns(
             per_day=pl.when(pl.col("freq") == TOTAAL).then(pl.col("amount") / pl.col("lengte")).otherwise(pl.col("per_day"))
-        ).join(st.utilisation, on="aanbieder", how="left")
-        m = pl.DataFrame({"mi": pl.Series(months, dtype=pl.Int32)}).join(st.level.select("mi", "niveau"), on="mi", how="left")
+        ).join(st.utilisation.lazy(), on="aanbieder", how="left")
+        m = pl.LazyFrame({"mi": pl.Series(months, dtype=pl.Int32)}).join(st.level.lazy().select("mi", "niveau"), on="mi", how="left")
         # The mean over a group's toewijzingen of (per_day x days + per_month) x niveau x weight is
         # (days x sum(per_day x weight) + sum(per_month x weight)) x niveau / n: summed once per
         # group, not once per group and month over every recent toewijzing.
@@ -899,7 +939,7 @@ class _Model:
         per_group = recent.filter(valid).group_by("groep").agg(a=(pl.col("per_day") * weight).sum(), b=(pl.col("per_month") * weight).sum(), n=pl.len())
         return per_group.join(m, how="cross").select(
             "groep", "mi", kosten=(maanden.days_expr(pl.col("mi")) * pl.col("a") + pl.col("b")) * pl.col("niveau") / pl.col("n")
-        )
+        ).collect(engine=maanden.ENGINE)
 
     # -- backtest ----------------------------------------------------------------------------------
 

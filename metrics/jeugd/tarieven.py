@@ -44,6 +44,7 @@ SCHEMA = {"ingangsdatum": pl.Date, "indexatie": pl.Float64, "bekend_op": pl.Date
 MIN_COVERAGE = 0.3
 MIN_TOEWIJZINGEN = 20
 FIT_ROUNDS = 12
+SPREAD = 8  # interleaved copies of each month's bin in the fit's weighted counts
 # The level of months with too few lines: the mean of this many last months with enough.
 CARRY_MONTHS = 2
 
@@ -114,6 +115,20 @@ def month_levels(changes: pl.DataFrame, first: int, last: int) -> pl.DataFrame:
     return pl.DataFrame(rows, schema={"mi": pl.Int32, "niveau": pl.Float64}, orient="row")
 
 
+def _dense(values: np.ndarray) -> tuple[np.ndarray, int, np.ndarray]:
+    """Each value's rank among the distinct values (0, 1, ...), their number, and the distinct
+    values in order. Integer ids over a range not much wider than their number are ranked by
+    marking that range, not by sorting them."""
+    lo, hi = int(values.min()), int(values.max())
+    if hi - lo > 4 * values.size + 1024:
+        distinct, index = np.unique(values, return_inverse=True)
+        return index.astype(np.int64), distinct.size, distinct
+    seen = np.zeros(hi - lo + 1, dtype=bool)
+    seen[values - lo] = True
+    rank = np.cumsum(seen) - 1
+    return rank[values - lo].astype(np.int64), int(seen.sum()), np.flatnonzero(seen) + lo
+
+
 def residual_level(rows: pl.DataFrame, running: pl.DataFrame) -> pl.DataFrame:
     """Month effect R(m) of declared(t, m) = r(t) x R(m) x priced(t, m), normalised to mean 1.
 
@@ -136,19 +151,24 @@ def residual_level(rows: pl.DataFrame, running: pl.DataFrame) -> pl.DataFrame:
     if fit.is_empty():
         return months.select("mi", niveau=pl.lit(1.0), betrouwbaar=pl.lit(False))
     # Dense indexes so each round is two weighted counts (numpy bincount): no joins, no Python loops per row.
-    fit = fit.with_columns(t_i=pl.col("tid").rank("dense").cast(pl.Int64) - 1, m_i=pl.col("mi").rank("dense").cast(pl.Int64) - 1)
-    t_i, m_i = fit["t_i"].to_numpy(), fit["m_i"].to_numpy()
+    t_i, n_t, _ = _dense(fit["tid"].to_numpy())
+    m_i, n_m, months_fit = _dense(fit["mi"].to_numpy())
     declared, priced = fit["declared"].to_numpy(), fit["priced"].to_numpy()
-    n_t, n_m = int(t_i.max()) + 1, int(m_i.max()) + 1
+    # A weighted count into a few bins (the months) waits on its own last addition to the same
+    # bin: spread over SPREAD interleaved copies of each bin, it runs several times faster.
+    m_spread = m_i * SPREAD + (np.arange(m_i.size) % SPREAD)
+
+    def per_month(weights: np.ndarray) -> np.ndarray:
+        return np.bincount(m_spread, weights, minlength=n_m * SPREAD).reshape(n_m, SPREAD).sum(axis=1)
+
     per_t = np.bincount(t_i, declared, minlength=n_t)
-    per_m = np.bincount(m_i, declared, minlength=n_m)
+    per_m = per_month(declared)
     month_level = np.ones(n_m)
     for _ in range(FIT_ROUNDS):
         use = per_t / np.bincount(t_i, month_level[m_i] * priced, minlength=n_t)
-        month_level = per_m / np.bincount(m_i, use[t_i] * priced, minlength=n_m)
+        month_level = per_m / per_month(use[t_i] * priced)
     month_level = month_level / month_level.mean()
-    months_fit = fit.group_by("m_i").agg(pl.col("mi").first()).sort("m_i")["mi"]
-    level = pl.DataFrame({"mi": months_fit, "R": month_level})
+    level = pl.DataFrame({"mi": pl.Series(months_fit).cast(fit.schema["mi"]), "R": month_level})
     out = months.join(level, on="mi", how="left").sort("mi")
     # Carry the level of the last reliable months forward; before the first one, take that one's.
     carried = pl.col("R").rolling_mean(CARRY_MONTHS, min_samples=1)

@@ -28,6 +28,7 @@ from typing import NamedTuple
 import polars as pl
 
 from metrics.jeugd import maanden
+from metrics.jeugd.maanden import Frame
 
 POOLED = "*"
 PRIOR_MONTHS = 200.0
@@ -109,13 +110,19 @@ def shares(summed: Summed, peildatum: dt.date, max_lag: int, history: int) -> tu
     in_ref = pl.col("mi").is_between(p - max_lag - history + 1, p - max_lag)
     ref = summed.days.filter(in_ref).with_columns(k=age_in(peildatum).cast(pl.Int32))
     # The lines once per aanbieder, month and age; everything after works on these few rows.
-    by_age = ref.group_by("aanbieder", "mi", "k").agg(amount=pl.col("bedrag").sum())
+    # Lines, not distinct toewijzingen, are counted (n): a month mostly comes in one line, and this
+    # only weighs how much an aanbieder's own shares count. Both in one pass over the lines.
+    per_age = ref.group_by("aanbieder", "mi", "k").agg(amount=pl.col("bedrag").sum(), n=pl.col("n").sum())
+    by_age = per_age.select("aanbieder", "mi", "k", "amount")
     by_age = pl.concat([by_age, by_age.group_by("mi", "k").agg(pl.col("amount").sum()).select(pl.lit(POOLED).alias("aanbieder"), "mi", "k", "amount")])
-    # Lines, not distinct toewijzingen: a month mostly comes in one line, and this only weighs
-    # how much an aanbieder's own shares count.
-    counts = ref.group_by("aanbieder", "mi").agg(pl.col("n").sum())
+    counts = per_age.group_by("aanbieder", "mi").agg(pl.col("n").sum())
     counts = pl.concat([counts, counts.group_by("mi").agg(pl.col("n").sum()).select(pl.lit(POOLED).alias("aanbieder"), "mi", "n")])
     eventual = by_age.group_by("aanbieder", "mi").agg(bedrag=pl.col("amount").sum()).join(counts, on=["aanbieder", "mi"], how="left")
+    # The rest as lazy queries on these few rows, collected together: some thirty small steps
+    # that eagerly cost a collect each. by_age and eventual are made eagerly above: a lazy plan
+    # would make them again for every query that reads them.
+    result = eventual
+    by_age, eventual = by_age.lazy(), eventual.lazy()
     block = ((p - max_lag - pl.col("mi")) // BLOCK_MONTHS).alias("block")
     per_block = eventual.filter(pl.col("bedrag") != 0).group_by("aanbieder", block).agg(total=pl.col("bedrag").sum(), months=pl.len())
     # The oldest block may be short; keep it only when it is the only one.
@@ -124,7 +131,7 @@ def shares(summed: Summed, peildatum: dt.date, max_lag: int, history: int) -> tu
     block_age = by_age.with_columns(block).group_by("aanbieder", "block", "k").agg(pl.col("amount").sum())
     ks = pl.DataFrame({"k": pl.int_range(0, max_lag, eager=True).cast(pl.Int32)})
     cum = (
-        per_block.join(ks, how="cross")
+        per_block.join(ks.lazy(), how="cross")
         .join(block_age, on=["aanbieder", "block", "k"], how="left")
         .sort("aanbieder", "block", "k")
         .with_columns(share=pl.col("amount").fill_null(0.0).cum_sum().over("aanbieder", "block") / pl.col("total"))
@@ -140,10 +147,12 @@ def shares(summed: Summed, peildatum: dt.date, max_lag: int, history: int) -> tu
         .select("aanbieder", pl.col("k").cast(pl.Int32), "own", "s", "weight")
         .sort("aanbieder", "k")
     )
-    return out, eventual, _line_completion(ref, summed.later.filter(in_ref), by_age.filter(pl.col("aanbieder") == POOLED), ks, peildatum)
+    cc = _line_completion(ref, summed.later.lazy().filter(in_ref), by_age.filter(pl.col("aanbieder") == POOLED), ks, peildatum)
+    out, cc = pl.collect_all([out, cc], engine=maanden.ENGINE)
+    return out, result, cc
 
 
-def _line_completion(ref: pl.DataFrame, later: pl.DataFrame, by_age: pl.DataFrame, ks: pl.DataFrame, peildatum: dt.date) -> pl.DataFrame:
+def _line_completion(ref: pl.DataFrame, later: pl.LazyFrame, by_age: pl.LazyFrame, ks: pl.DataFrame, peildatum: dt.date) -> pl.LazyFrame:
     """Per age k: of the toewijzing-months that have any line in by age k, which share of their
     eventual amount is in by then (k, cc). 1 where a month comes in one line (the usual iJw
     declaration); less where aanbieders split a month over several submissions. The price level
@@ -154,8 +163,8 @@ def _line_completion(ref: pl.DataFrame, later: pl.DataFrame, by_age: pl.DataFram
     A toewijzing-month counts from the age of its first line: the lines of known toewijzingen by
     their own age, with the later lines (`Summed.later`) moved to the age of their month's first."""
     if ref.is_empty():
-        return ks.with_columns(cc=pl.lit(1.0))
-    own = ref.filter("linked").group_by("k").agg(den=pl.col("bedrag").sum())
+        return ks.lazy().with_columns(cc=pl.lit(1.0))
+    own = ref.lazy().filter("linked").group_by("k").agg(den=pl.col("bedrag").sum())
     moved = pl.concat([
         later.group_by(k=age_in(peildatum).cast(pl.Int32)).agg(den=-pl.col("bedrag").sum()),
         later.group_by(k=age_in(peildatum, "first_").cast(pl.Int32)).agg(den=pl.col("bedrag").sum()),
@@ -163,18 +172,20 @@ def _line_completion(ref: pl.DataFrame, later: pl.DataFrame, by_age: pl.DataFram
     den = pl.concat([own, moved]).group_by("k").agg(pl.col("den").sum())
     num = by_age.group_by("k").agg(num=pl.col("amount").sum())
     return (
-        ks.join(num, on="k", how="left")
+        ks.lazy().join(num, on="k", how="left")
         .join(den, on="k", how="left")
         .sort("k")
         .select("k", cc=(pl.col("num").fill_null(0.0).cum_sum() / pl.col("den").fill_null(0.0).cum_sum()).fill_nan(1.0).fill_null(1.0).clip(0.05, 2.0))
     )
 
 
-def share_of(shares_frame: pl.DataFrame, frame: pl.DataFrame, max_lag: int) -> pl.DataFrame:
-    """`frame` (aanbieder, age) with column `s`: the aanbieder's completion share at that age
-    (everyone's for an aanbieder without history; 0 before the month, 1 from `max_lag` on)."""
-    pooled = shares_frame.filter(pl.col("aanbieder") == POOLED).select(pl.col("k").alias("age"), pl.col("s").alias("_pooled"))
-    own = shares_frame.select("aanbieder", pl.col("k").alias("age"), pl.col("s").alias("_own"))
+def share_of(shares_frame: pl.DataFrame, frame: Frame, max_lag: int) -> Frame:
+    """`frame` (aanbieder, age; eager or lazy) with column `s`: the aanbieder's completion share at
+    that age (everyone's for an aanbieder without history; 0 before the month, 1 from `max_lag` on)."""
+    pooled = shares_frame.lazy().filter(pl.col("aanbieder") == POOLED).select(pl.col("k").alias("age"), pl.col("s").alias("_pooled"))
+    own = shares_frame.lazy().select("aanbieder", pl.col("k").alias("age"), pl.col("s").alias("_own"))
+    if isinstance(frame, pl.DataFrame):
+        pooled, own = pooled.collect(), own.collect()
     got = frame.join(own, on=["aanbieder", "age"], how="left", maintain_order="left").join(pooled, on="age", how="left", maintain_order="left")
     return got.with_columns(
         s=pl.when(pl.col("age") < 0)
@@ -197,7 +208,8 @@ def late(per_month: pl.DataFrame) -> pl.DataFrame:
     new months on time again may still owe the months before. Returns per_month with `by_now`
     (s x expected), `short` (what is missing of that), `late` (the month is in a late period) and
     `fill` (the missing amount the forecast adds: `short` in a late period, else 0)."""
-    m = per_month.sort("aanbieder", "mi").with_columns(by_now=pl.col("s") * pl.col("expected"))
+    # Three collects instead of a dozen eager steps on these few rows.
+    m = per_month.lazy().sort("aanbieder", "mi").with_columns(by_now=pl.col("s") * pl.col("expected"))
     m = m.with_columns(short=(pl.col("by_now") - pl.col("declared")).clip(lower_bound=0.0))
     window = (pl.col("s") >= WINDOW_SHARE) & (pl.col("by_now") > 0)
     m = m.with_columns(
@@ -205,7 +217,9 @@ def late(per_month: pl.DataFrame) -> pl.DataFrame:
         _strict=window & (pl.col("declared") <= LATE_RATIO * pl.col("by_now")),
         _loose=window & (pl.col("declared") < LOOSE_RATIO * pl.col("by_now")),
     ).with_columns(_run=(pl.col("_loose") != pl.col("_loose").shift(1)).fill_null(True).cum_sum().over("aanbieder"))
+    m = m.collect(engine=maanden.ENGINE)
     total_by_now = float(m.filter(pl.col("_win"))["by_now"].sum())
+    m = m.lazy()
     own = m.group_by("aanbieder").agg(_own=pl.col("by_now").filter(pl.col("_win")).sum())
     runs = m.filter(pl.col("_loose")).group_by("aanbieder", "_run").agg(_strict_short=pl.col("short").filter(pl.col("_strict")).sum())
     runs = runs.join(own, on="aanbieder").with_columns(
@@ -214,10 +228,15 @@ def late(per_month: pl.DataFrame) -> pl.DataFrame:
         & (pl.col("_strict_short") >= LATE_MIN_ALL * total_by_now)
         & (pl.col("aanbieder") != POOLED)
     )
-    m = m.join(runs.select("aanbieder", "_run", "_late"), on=["aanbieder", "_run"], how="left")
-    return m.with_columns(
-        late=pl.col("_late").fill_null(False) & pl.col("_loose"),
-    ).with_columns(fill=pl.when(pl.col("late")).then(pl.col("short")).otherwise(0.0)).drop("_win", "_strict", "_loose", "_run", "_late")
+    m = m.join(runs.select("aanbieder", "_run", "_late"), on=["aanbieder", "_run"], how="left", maintain_order="left")
+    return (
+        m.with_columns(
+            late=pl.col("_late").fill_null(False) & pl.col("_loose"),
+        )
+        .with_columns(fill=pl.when(pl.col("late")).then(pl.col("short")).otherwise(0.0))
+        .drop("_win", "_strict", "_loose", "_run", "_late")
+        .collect(engine=maanden.ENGINE)
+    )
 
 
 SIGNAL_SCHEMA = {
