@@ -283,7 +283,9 @@ def parts(rows: list[dict], totals: list[dict], *, order: list[str], part_order:
         .mark_tick(color="#1F2933", thickness=3, size=26)
         .encode(x=alt.X("x:Q"), y=y, tooltip=[alt.Tooltip("groep:N", title="Groep"), alt.Tooltip("tekst:N", title="Totaal")])
     )
-    return alt.layer(bars, ticks).properties(height=max(160, 48 * len(order)))
+    # Streamlit fits a full-width chart's legend and axes inside its height: the legend on top
+    # (one line per part) and the x axis come on top of 48 px per group, or the bars squash.
+    return alt.layer(bars, ticks).properties(height=48 * len(order) + 22 * len(part_order) + 60)
 
 
 def dots(rows: list[dict], *, x_title: str, axis: str, sources: list[str], height: int) -> alt.Chart:
