@@ -94,6 +94,11 @@ class Engine:
         """None when the metric can be computed on this warehouse, else a Dutch sentence why not."""
         mt = registry.get(metric)
         missing = [t for t in registry.required_tables(mt) if t not in self.info.tables]
+        if outdated := [t for t in missing if t in self.info.outdated]:
+            return (
+                f"'{mt.label}' is niet beschikbaar: het warehouse is gemaakt met een oudere versie van Datakompas "
+                f"({', '.join(outdated)} mist kolommen). Bouw het opnieuw, bijvoorbeeld met `python -m data_sources build --demo` of met uw eigen inputs.toml."
+            )
         if missing:
             return f"'{mt.label}' is niet beschikbaar: de gegevens ontbreken ({', '.join(missing)} is niet geladen)."
         for part in [mt, *(registry.get(p) for p in registry.components(mt))]:

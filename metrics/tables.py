@@ -121,6 +121,8 @@ TABLES: MappingProxyType[str, MappingProxyType[str, str]] = MappingProxyType(
                 "bedrag": "DOUBLE",
                 "status": "VARCHAR",
                 "ingediend_op": "DATE",
+                "client_key": "VARCHAR",
+                "wijk_code": "VARCHAR",
             },
             "jeugd_begroting": {
                 "jaar": "INTEGER",

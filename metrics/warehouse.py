@@ -17,10 +17,13 @@ from typing import Protocol
 import duckdb
 import polars as pl
 
+from metrics.tables import TABLES
+
 
 class Warehouse(Protocol):
     build_id: str  # changes with every build: part of every cache key
     tables: frozenset[str]  # the tables present (every source is optional)
+    outdated: frozenset[str]  # present, but written by an older build without a column metrics read
 
     def cursor(self) -> duckdb.DuckDBPyConnection: ...
 
@@ -31,6 +34,7 @@ class BuildInfo:
     gemeente: str  # the build gemeente, e.g. GM0193
     peildatum: dt.date  # the date the data describes ("today" of the export)
     tables: frozenset[str]
+    outdated: frozenset[str] = frozenset()
 
 
 MEMORY_LIMIT = "512MB"  # per warehouse file the app has open (see DuckDBWarehouse)
@@ -59,8 +63,14 @@ class DuckDBWarehouse:
         self._con.execute(f"ATTACH '{quoted}' AS {self._ALIAS} (READ_ONLY)")
         cur = self.cursor()
         try:
-            rows = cur.execute("SELECT table_name FROM information_schema.tables WHERE table_catalog = ?", [self._ALIAS]).fetchall()
-            self.tables = frozenset(r[0] for r in rows)
+            rows = cur.execute("SELECT table_name, column_name FROM information_schema.columns WHERE table_catalog = ?", [self._ALIAS]).fetchall()
+            columns: dict[str, set[str]] = {}
+            for table, column in rows:
+                columns.setdefault(table, set()).add(column)
+            # A table that lacks a column of the contract was written by an older build: metrics
+            # treat it as absent (and say to build again) rather than fail on the missing column.
+            self.outdated = frozenset(t for t, cols in columns.items() if not set(TABLES.get(t, ())) <= cols)
+            self.tables = frozenset(columns) - self.outdated
             build = []
             if "builds" in self.tables:
                 build = cur.execute("SELECT build_id FROM builds ORDER BY started DESC LIMIT 1").fetchall()
@@ -123,4 +133,5 @@ def build_info(warehouse: Warehouse) -> BuildInfo:
         gemeente=gemeente or "",
         peildatum=peildatum or dt.date.today(),
         tables=frozenset(warehouse.tables),
+        outdated=frozenset(warehouse.outdated),
     )

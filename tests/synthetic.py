@@ -175,8 +175,10 @@ def _rows() -> dict[str, list[tuple]]:
     for tid, client, wijk, buurt, pc, (agb, naam), verwijzer, aanvraag, begin, eind, months in TOEWIJZINGEN:
         toe.append((tid, client, 2012, buurt, wijk, pc, f"{pc}A01", agb, naam, verwijzer, aanvraag, begin, eind, 8, "uur", "per maand", 125.0))
         for (y, mnd), bedrag in months.items():
-            dec.append((f"{tid}-{y}{mnd:02d}", tid, D(y, mnd, 1), bedrag, "goedgekeurd", D(y, mnd, 28)))
-    dec += [(i, t, m, b, s, m) for i, t, m, b, s in EXTRA_DECLARATIES]
+            dec.append((f"{tid}-{y}{mnd:02d}", tid, D(y, mnd, 1), bedrag, "goedgekeurd", D(y, mnd, 28), client, wijk))
+    # The build copies the jeugdige and wijk of a line's toewijzing onto it (WAREHOUSE.md).
+    of = {row[0]: (row[1], row[2]) for row in TOEWIJZINGEN}
+    dec += [(i, t, m, b, s, m, *of[t]) for i, t, m, b, s in EXTRA_DECLARATIES]
     r["jeugd_toewijzingen"] = toe
     r["jeugd_declaraties"] = dec
     r["meldingen"] = [

@@ -169,7 +169,10 @@ def test_ontleding_compares_with_what_was_known_a_year_earlier(synthetic):
     # A declaration for January 2024 that came in after 1 October 2024 (a year before the
     # peildatum) was not known at the same point last year: it must not count.
     con = duckdb.connect(str(synthetic))
-    con.execute("INSERT INTO jeugd_declaraties VALUES ('LATE', 'T01', DATE '2024-01-01', 999.0, 'goedgekeurd', DATE '2024-12-01')")
+    con.execute(
+        "INSERT INTO jeugd_declaraties SELECT 'LATE', 'T01', DATE '2024-01-01', 999.0, 'goedgekeurd', DATE '2024-12-01', client_key, wijk_code "
+        "FROM jeugd_toewijzingen WHERE toewijzing_id = 'T01'"
+    )
     con.close()
     engine = _engine(synthetic)
     where = {"jaar": 2025, "maand": [1, 2, 3]}

@@ -151,7 +151,9 @@ def test_inconsistent_time_grain_and_roles_are_refused():
 def test_every_metric_knows_its_sources():
     for m in registry.METRICS.values():
         assert set(registry.required_tables(m)) <= set(registry.sources(m)) <= set(TABLES)
-    assert registry.required_tables("kosten_per_jeugdige") == ("jeugd_declaraties", "jeugd_toewijzingen")
+    # The jeugdige is copied onto each declaration line (WAREHOUSE.md): no join, so no toewijzingen.
+    assert registry.required_tables("kosten_per_jeugdige") == ("jeugd_declaraties",)
+    assert registry.required_tables("trajecten_gestart") == ("jeugd_toewijzingen",)
 
 
 def test_protected_metrics_need_record_keys():

@@ -433,6 +433,23 @@ def test_missing_tables_make_metrics_unavailable_not_crash(tmp_path):
             engine.query("inwoners", by=["wijk"], scope=LOCAL)
 
 
+def test_a_warehouse_of_an_older_build_asks_to_build_again_not_crash(tmp_path):
+    # A warehouse from before the build copied the jeugdige onto each declaration line: the metrics
+    # that read that table say to build again; the others work as before.
+    path = synthetic_warehouse(tmp_path / "oud.duckdb")
+    con = duckdb.connect(str(path))
+    con.execute("ALTER TABLE jeugd_declaraties DROP COLUMN client_key")
+    con.close()
+    with open_warehouse(path) as wh:
+        engine = Engine(wh, cache=FrameCache())
+        assert wh.outdated == {"jeugd_declaraties"} and "jeugd_declaraties" not in wh.tables
+        reason = engine.unavailable_reason("jeugdigen_gedeclareerd")
+        assert "oudere versie" in reason and "Bouw het opnieuw" in reason
+        with pytest.raises(Unavailable):
+            engine.query("lasten", scope=LOCAL)
+        assert engine.available("trajecten_gestart")
+
+
 def test_results_are_cached_per_question_and_build_and_bounded(warehouse):
     cache = FrameCache(maxsize=5)
     engine = Engine(warehouse, cache=cache)

@@ -66,8 +66,10 @@ MODELS = (
         alias="d",
         joins=(Join(table="jeugd_toewijzingen", alias="t", on=(("t.toewijzing_id", "d.toewijzing_id"),)),) + _KOPPELING,
         time=OnDate(column="d.maand"),
-        dimensions=_TOEWIJZING_DIMENSIONS,
-        person="t.client_key",
+        # The jeugdige and the wijk are copied onto each line by the build (WAREHOUSE.md): a count
+        # of jeugdigen, a protected cell or a wijkmanager's scope then needs no join with the toewijzingen.
+        dimensions=(DimensionColumn(dimension="wijk", column="d.wijk_code"), *(c for c in _TOEWIJZING_DIMENSIONS if c.dimension != "wijk")),
+        person="d.client_key",
         known_at="d.ingediend_op",
         record="d.declaratie_id",
     ),
@@ -139,7 +141,7 @@ METRICS = (
         description="Aantal verschillende jeugdigen (gepseudonimiseerde cliënten) met minstens één niet-afgekeurde declaratie voor zorg in de periode.",
         unit="jeugdigen",
         format="aantal",
-        expression=Aggregate(kind="count_distinct", model="declaraties", column="t.client_key", filters=(_NOT_REJECTED,)),
+        expression=Aggregate(kind="count_distinct", model="declaraties", column="d.client_key", filters=(_NOT_REJECTED,)),
         higher_is_better=None,
         disclosure="persons",
     ),
