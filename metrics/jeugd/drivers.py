@@ -191,9 +191,10 @@ def decompose_frame(products: pl.DataFrame, persons: pl.DataFrame, keys: Iterabl
 
 # --- the derived metric `lasten_ontleding` --------------------------------------------------
 
-# Dimension -> SQL column (all declared identifiers; values are always parameters).
+# Dimension -> SQL column (all declared identifiers; values are always parameters). The wijk is
+# copied onto each declaration line by the build (WAREHOUSE.md); the rest is the toewijzing's.
 _COLUMNS = {
-    "wijk": "t.wijk_code",
+    "wijk": "d.wijk_code",
     "productcategorie": "t.productcategorie",
     "productgroep": "pc.groep",
     "aanbieder": "t.aanbieder_agb",
@@ -204,10 +205,10 @@ _COLUMNS = {
 SPLITS = ("jaar", *_COLUMNS)
 
 
-
-
-def _base(keys: list[str], where: Mapping[str, tuple], wijken: frozenset[str] | None, period: str) -> tuple[str, dict]:
-    """FROM ... WHERE for declarations in `period` (a condition on d) matching the filters and the scope."""
+def _base(keys: list[str], where: Mapping[str, tuple], wijken: frozenset[str] | None, period: str, *, toewijzing: bool) -> tuple[str, dict]:
+    """FROM ... WHERE for declarations in `period` (a condition on d) matching the filters and the
+    scope. toewijzing: the query reads the toewijzing's own columns (product, tarief); without
+    them, and without a filter or split on one, the declarations are read alone (no join)."""
     params: dict[str, object] = {}
     conds = ["d.status IS DISTINCT FROM 'afgekeurd'", period]
     if "maand" in where:
@@ -218,10 +219,15 @@ def _base(keys: list[str], where: Mapping[str, tuple], wijken: frozenset[str] | 
             conds.append(f"list_contains($f_{dim}::VARCHAR[], {column})")
             params[f"f_{dim}"] = [str(v) for v in where[dim]]
     if wijken is not None:
-        conds.append("list_contains($scope_wijken::VARCHAR[], t.wijk_code)")
+        conds.append("list_contains($scope_wijken::VARCHAR[], d.wijk_code)")
         params["scope_wijken"] = sorted(wijken)
-    joins = "JOIN jeugd_toewijzingen t ON t.toewijzing_id = d.toewijzing_id"
     used = set(keys) | set(where)
+    joins = ""
+    if toewijzing:
+        joins = "JOIN jeugd_toewijzingen t ON t.toewijzing_id = d.toewijzing_id"
+    elif any(not _COLUMNS[k].startswith("d.") for k in used & _COLUMNS.keys()):
+        # A split or filter on the toewijzing's columns, read as the metrics' model reads them.
+        joins = "LEFT JOIN jeugd_toewijzingen t ON t.toewijzing_id = d.toewijzing_id"
     if "productgroep" in used:
         joins += " LEFT JOIN jeugd_productcategorieen pc ON pc.productcategorie = t.productcategorie"
     if used & {"taakveld", "taakveld_reeks"}:
@@ -248,7 +254,7 @@ def _sql(keys: list[str], where: Mapping[str, tuple], wijken: frozenset[str] | N
     true). One pass over the declarations and their toewijzingen for both (summed per jeugdige and
     product first), where two queries read and joined them twice. total: the whole selection too,
     in the same pass (GROUPING SETS), as rows with `_alle` true and the group null."""
-    base, params = _base(keys, where, wijken, _BOTH_YEARS)
+    base, params = _base(keys, where, wijken, _BOTH_YEARS, toewijzing=True)
     select = "".join(f"{_COLUMNS[k]} AS {k}, " for k in keys)
     cols = "".join(f"{k}, " for k in keys)
     products, persons, alle = f"GROUP BY {cols}nu, product", f"GROUP BY {cols}nu", ""
@@ -300,10 +306,13 @@ def _protected(ctx: DerivedContext, keys: list[str], year: int, products: pl.Dat
     where = dict(ctx.where) | {"jaar": (year,)}
     nu = ctx.query("lasten", by=keys, where=where).select(*keys, pl.col("waarde").alias("l1"), pl.col("geheim").alias("g1"))
     n1 = ctx.query("jeugdigen_gedeclareerd", by=keys, where=where).select(*keys, pl.col("waarde").alias("n1"), pl.col("geheim").alias("h1"))
-    base, params = _base(keys, ctx.where, ctx.wijken, _LAST_YEAR)
+    # Last year's lines as the metric `lasten` counts this year's: its model joins the toewijzingen
+    # LEFT, so a line is counted whether or not its toewijzing is in the export (the build refuses
+    # one that is not), and the jeugdige comes with the line (WAREHOUSE.md).
+    base, params = _base(keys, ctx.where, ctx.wijken, _LAST_YEAR, toewijzing=False)
     params |= {"jaar": int(year), "peil_vorig": same_day_last_year(ctx.peildatum)}
     cols = "".join(f"{_COLUMNS[k]} AS {k}, " for k in keys)
-    person = "t.client_key"
+    person = "d.client_key"
     lines = f"SELECT {cols}{person} AS _persoon, d.bedrag AS _x, {ctx.record_key(person, 'd.declaratie_id')} AS _sleutel {base}"
     persons = f"SELECT {cols}{person} AS _persoon, {person} AS _x, {ctx.person_key(person)} AS _sleutel {base}"
     l0 = ctx.cells(lines, params, keys, "sum", euro=True).rename({"waarde": "l0", "geheim": "g0"})
