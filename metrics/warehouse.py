@@ -17,7 +17,7 @@ from typing import Protocol
 import duckdb
 import polars as pl
 
-from metrics.tables import TABLES
+from metrics.tables import BUILT
 
 
 class Warehouse(Protocol):
@@ -67,9 +67,9 @@ class DuckDBWarehouse:
             columns: dict[str, set[str]] = {}
             for table, column in rows:
                 columns.setdefault(table, set()).add(column)
-            # A table that lacks a column of the contract was written by an older build: metrics
+            # A table without a column the build now derives was written by an older build: metrics
             # treat it as absent (and say to build again) rather than fail on the missing column.
-            self.outdated = frozenset(t for t, cols in columns.items() if not set(TABLES.get(t, ())) <= cols)
+            self.outdated = frozenset(t for t, cols in columns.items() if not set(BUILT.get(t, ())) <= cols)
             self.tables = frozenset(columns) - self.outdated
             build = []
             if "builds" in self.tables:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import duckdb
 
-from metrics.tables import TABLES
+from metrics.tables import BUILT, TABLES
 
 D = dt.date
 PEILDATUM = D(2025, 10, 1)
@@ -199,6 +199,14 @@ def _rows() -> dict[str, list[tuple]]:
     r["instellingen_wonen"] = [(10000, 2020, 2029, "Begroting 2020", 1.30, "ABF Research 2020", 0.10, 0.40, "aanname")]
     r["builds"] = [(uuid.uuid4().hex[:12], dt.datetime(2025, 10, 1, 8, 0), 1.0, "GM0193", "synthetisch", True, PEILDATUM)]
     return r
+
+
+def create_declaraties(con: duckdb.DuckDBPyConnection, frame: str) -> None:
+    """jeugd_declaraties from the declaration lines registered as `frame`, as the build writes them:
+    each line with its toewijzing's jeugdige and wijk (WAREHOUSE.md; NULL where that has none)."""
+    have = {r[0] for r in con.execute("SELECT column_name FROM information_schema.columns WHERE table_name = 'jeugd_toewijzingen'").fetchall()}
+    copied = ", ".join(f"t.{c}" if c in have else f"NULL::VARCHAR AS {c}" for c in BUILT["jeugd_declaraties"])
+    con.execute(f"CREATE TABLE jeugd_declaraties AS SELECT d.*, {copied} FROM {frame} d LEFT JOIN jeugd_toewijzingen t USING (toewijzing_id)")
 
 
 def synthetic_warehouse(path: str | Path, *, omit: tuple[str, ...] = ()) -> Path:

@@ -12,7 +12,7 @@ from metrics import registry
 from metrics.declarations import Aggregate, DimensionColumn, Metric, Ratio, SemanticModel, parse_expr
 from metrics.dimensions import DIMENSIONS
 from metrics.errors import DefinitionError
-from metrics.tables import TABLES
+from metrics.tables import BUILT, TABLES
 
 WAREHOUSE_MD = Path(__file__).resolve().parent.parent / "data_sources" / "WAREHOUSE.md"
 
@@ -57,6 +57,14 @@ def test_tables_agree_with_warehouse_md():
     for table, columns in TABLES.items():
         assert table in documented, f"{table} staat niet in WAREHOUSE.md"
         assert list(columns) == documented[table], f"kolommen van {table} wijken af van WAREHOUSE.md"
+
+
+def test_the_columns_the_build_derives_are_the_ones_its_loaders_write():
+    from data_sources import jeugd_declaraties
+
+    assert BUILT == {"jeugd_declaraties": jeugd_declaraties.FROM_TOEWIJZING}
+    for table, columns in BUILT.items():
+        assert set(columns) <= set(TABLES[table])
 
 
 def test_enough_metrics_in_every_domain():

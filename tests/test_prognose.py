@@ -47,6 +47,7 @@ from metrics.jeugd.prognose import (
 from metrics.roles import Scope
 from metrics.tables import TABLES
 from metrics.warehouse import open_warehouse
+from tests.synthetic import create_declaraties
 
 DATA_START = dt.date(2015, 1, 1)
 DATA_END = dt.date(2024, 12, 31)  # last month of care declared
@@ -537,7 +538,7 @@ def warehouse(rows: list[dict], decl: pl.DataFrame, path=":memory:") -> duckdb.D
     con.register("t_frame", t)
     con.register("d_frame", decl)
     con.execute("CREATE TABLE jeugd_toewijzingen AS SELECT * FROM t_frame")
-    con.execute("CREATE TABLE jeugd_declaraties AS SELECT * FROM d_frame")
+    create_declaraties(con, "d_frame")
     return con
 
 

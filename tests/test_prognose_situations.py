@@ -20,6 +20,7 @@ import pytest
 
 from metrics.jeugd import prognose
 from metrics.jeugd.prognose import backtest, forecast, late_aanbieders
+from tests.synthetic import create_declaraties
 from tests.test_prognose import DATA_START, add_months, declare, toewijzing, toewijzingen_frame, truth
 
 GROOT, KLEIN = "11111111", "22222222"
@@ -214,7 +215,7 @@ def test_late_signal_through_the_engine(tmp_path):
     con.register("t_frame", t.with_columns(productcode=pl.lit(None, dtype=pl.String), wijk_code=pl.lit("WK019310")))
     con.register("d_frame", decl)
     con.execute("CREATE TABLE jeugd_toewijzingen AS SELECT * FROM t_frame")
-    con.execute("CREATE TABLE jeugd_declaraties AS SELECT * FROM d_frame")
+    create_declaraties(con, "d_frame")
     con.execute(f"CREATE TABLE jeugd_begroting ({', '.join(f'{c} {ty}' for c, ty in TABLES['jeugd_begroting'].items())})")
     con.execute(f"CREATE TABLE builds ({', '.join(f'{c} {ty}' for c, ty in TABLES['builds'].items())})")
     con.execute("INSERT INTO builds VALUES (?, TIMESTAMP '2023-07-01 08:00', 1.0, 'GM0193', 'test', false, ?)", [uuid.uuid4().hex, peil])
