@@ -90,13 +90,13 @@ class FrameCache(SingleFlight):
         frame, _ = self._once(key, compute)
         return frame.clone()
 
-    def find(self, match: Callable[[Hashable], bool]) -> pl.DataFrame | None:
-        """A clone of the most recently used frame whose key matches, or None; computes nothing
-        and does not count as a use (a few hundred keys: cheaper than any query)."""
+    def find(self, match: Callable[[Hashable], bool]) -> tuple[Hashable, pl.DataFrame] | None:
+        """The key and a clone of the frame of the most recently used entry whose key matches, or
+        None; computes nothing and does not count as a use (a few hundred keys: cheaper than any query)."""
         with self._lock:
             for key in reversed(self._data):
                 if match(key):
-                    return self._data[key].clone()
+                    return key, self._data[key].clone()
         return None
 
     def __len__(self) -> int:
