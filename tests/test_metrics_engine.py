@@ -571,3 +571,14 @@ def test_a_span_is_not_read_by_year_with_the_year_before(warehouse):
     both = engine.query("jeugdigen", where={"jaar": 2024}, scope=SOCIAAL, compare=["vorig_jaar"])
     assert (both["waarde"][0], both["vorig_jaar"][0]) == (now["waarde"][0], before["waarde"][0])
     assert not any("GROUP BY" in sql and "year(" in sql for sql in asked)
+
+
+def test_find_looks_in_a_family_only_and_forgets_what_is_pushed_out():
+    cache = FrameCache(maxsize=3)
+    for i in range(3):
+        cache.get_or_compute(("k", i), lambda i=i: pl.DataFrame({"x": [i]}), family="even" if i % 2 == 0 else "odd")
+    found = cache.find("odd", lambda key: True)
+    assert found[0] == ("k", 1) and found[1]["x"].to_list() == [1]
+    assert cache.find("even", lambda key: key == ("k", 1)) is None  # filed under odd: not looked at
+    cache.get_or_compute(("k", 3), lambda: pl.DataFrame({"x": [3]}), family="even")  # pushes ("k", 0) out
+    assert [k for k in (("k", 0), ("k", 2), ("k", 3)) if cache.find("even", lambda key, k=k: key == k)] == [("k", 2), ("k", 3)]
