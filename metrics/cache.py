@@ -55,10 +55,20 @@ class SingleFlight:
 
 
 class FrameCache(SingleFlight):
-    def __init__(self, maxsize: int = 256) -> None:
+    """At most `maxsize` frames and `maxbytes` (polars' estimate), least recently used out first.
+    The cold views of the four pages leave about 600 frames of 0.2 MB together at demo scale 30:
+    the bounds hold a few views of each, so a page that makes more frames than most does not push
+    out its own first answers (or another page's) while it is still drawing."""
+
+    def __init__(self, maxsize: int = 2048, maxbytes: int = 64_000_000) -> None:
         super().__init__()
         self.maxsize = maxsize
+        self.maxbytes = maxbytes
         self._data: OrderedDict[Hashable, pl.DataFrame] = OrderedDict()
+        self._bytes = 0
+        # Keys filed under a family (see get_or_compute), so find() looks at those only.
+        self._families: dict[Hashable, dict[Hashable, None]] = {}
+        self._family_of: dict[Hashable, Hashable] = {}
         self.hits = 0
         self.misses = 0
 
@@ -71,22 +81,39 @@ class FrameCache(SingleFlight):
 
     def _put(self, key: Hashable, value: object) -> None:
         self.misses += 1
+        if key in self._data:
+            self._bytes -= self._data[key].estimated_size()
         self._data[key] = value
+        self._bytes += value.estimated_size()
         self._data.move_to_end(key)
-        while len(self._data) > self.maxsize:
-            self._data.popitem(last=False)
+        while len(self._data) > self.maxsize or (self._bytes > self.maxbytes and len(self._data) > 1):
+            old, frame = self._data.popitem(last=False)
+            self._bytes -= frame.estimated_size()
+            if (family := self._family_of.pop(old, None)) is not None:
+                members = self._families[family]
+                del members[old]
+                if not members:
+                    del self._families[family]
 
-    def get_or_compute(self, key: Hashable, compute: Callable[[], pl.DataFrame]) -> pl.DataFrame:
+    def get_or_compute(self, key: Hashable, compute: Callable[[], pl.DataFrame], family: Hashable | None = None) -> pl.DataFrame:
+        """The frame of `key`, computed once. `family`: file the key under it for find()."""
         frame, _ = self._once(key, compute)
+        if family is not None:
+            with self._lock:
+                if key in self._data and key not in self._family_of:
+                    self._family_of[key] = family
+                    self._families.setdefault(family, {})[key] = None
         return frame.clone()
 
-    def find(self, match: Callable[[Hashable], bool]) -> pl.DataFrame | None:
-        """A clone of the most recently used frame whose key matches, or None; computes nothing
-        and does not count as a use (a few hundred keys: cheaper than any query)."""
+    def find(self, family: Hashable, match: Callable[[Hashable], bool]) -> tuple[Hashable, pl.DataFrame] | None:
+        """The key and a clone of the frame of an entry of `family` whose key matches, or None;
+        computes nothing and does not count as a use. Only the family's keys are looked at (the
+        questions about one metric for one scope): a full cache holds thousands of keys, and a
+        page looks for a family's often."""
         with self._lock:
-            for key in reversed(self._data):
+            for key in self._families.get(family, ()):
                 if match(key):
-                    return self._data[key].clone()
+                    return key, self._data[key].clone()
         return None
 
     def __len__(self) -> int:
@@ -95,6 +122,9 @@ class FrameCache(SingleFlight):
     def clear(self) -> None:
         with self._lock:
             self._data.clear()
+            self._families.clear()
+            self._family_of.clear()
+            self._bytes = 0
             self.hits = self.misses = 0
 
 

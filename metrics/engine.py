@@ -54,6 +54,9 @@ class _Ask:
     scope: Scope
     totals: bool = False
     known_by: dt.date | None = None  # only what was known by this date (same moment last year)
+    # Years to read in the same query as the years asked (the year before, when the question
+    # compares with it): how the cells are fetched, not which cells, so not part of the key.
+    read_too: tuple[int, ...] = ()
 
     @property
     def key(self) -> tuple:
@@ -268,7 +271,11 @@ class Engine:
     # ---- computing ---------------------------------------------------------------------
 
     def _answer(self, ask: _Ask, wanted: tuple[str, ...]) -> pl.DataFrame:
-        frame = self._compute(ask)
+        years = ask.filters.get("jaar")
+        # The year before is read in the same query as the year asked: its cells are then taken
+        # from that query (Engine._stats) instead of a query of their own.
+        read_too = tuple(y - 1 for y in years) if years and "vorig_jaar" in wanted else ()
+        frame = self._compute(replace(ask, read_too=read_too))
         for c in wanted:
             frame = getattr(self, f"_compare_{c}")(ask, frame)
         return self._present(ask, frame)
@@ -307,53 +314,73 @@ class Engine:
         key and largest contribution per cell (never shown: protect() turns them into values)."""
 
         def run_query() -> pl.DataFrame:
-            if (cell := self._year_cell(ask)) is not None:
-                return cell
+            if (found := self._cached_cells(ask)) is not None:
+                return found
+            if (wider := self._reading_too(ask)) is not None and (found := _cells(self._stats(wider), wider.by, ask)) is not None:
+                return found
             compiled, _ = self._request(ask)
             frame = _typed(self.run_sql(compiled.sql, compiled.params), ask.by)
             return frame.with_columns(pl.col(f"_totaal_{d}").cast(pl.Boolean) for d in ask.by if ask.totals)
 
-        return self.cache.get_or_compute(("stats", self.info.build_id, self.params, ask.key), run_query)
+        return self.cache.get_or_compute(("stats", self.info.build_id, self.params, ask.key), run_query, family=self._family(ask))
 
-    def _year_cell(self, ask: _Ask) -> pl.DataFrame | None:
-        """The cells of some years, taken from the same question split by year over more years
-        when that is in the cache (None otherwise). A page asks a metric for a year, or by year
-        for some years, after asking it by year over all of them (the outcome of each year of the
-        forecast's backtest, a year and the one before it): a year's cell is the same rows either
-        way, and each query of its own reads a wijkmanager's declaraties again (0.1-0.3 s at demo
-        scale 30). Only for metrics dated by one column (a period span or a stock takes its year
-        differently), without subtotals, split by nothing or by year alone."""
-        filters = ask.filters
-        years = filters.get("jaar")
+    def _family(self, ask: _Ask) -> tuple:
+        """The cached questions one question's cells can come from are about the same metric for the same scope."""
+        return ("stats", self.info.build_id, self.params, ask.metric.name, ask.scope)
+
+    def _cached_cells(self, ask: _Ask) -> pl.DataFrame | None:
+        """The cells of a question taken from a cached question that splits by what this one
+        filters on (None when none is cached). A page asks a metric for a year or a wijk after
+        asking it by year or by wijk (a tile after the trend, the wijkprofiel after the table per
+        wijk, the year before with the year): the cell of a year or a wijk is the same rows either
+        way, and a query of its own reads the table again (3-50 ms at scale 30; a tenth of a
+        second for a wijkmanager's declaraties)."""
+        def wider(key) -> bool:  # a key of the family: the same metric and scope
+            _, by, where, _, totals, known_by = key[3]
+            return (totals, known_by) == (False, ask.known_by) and (by, where) != (ask.by, ask.where) and self._stands_in(ask, by, dict(where))
+
+        found = self.cache.find(self._family(ask), wider) if ask.where else None
+        return None if found is None else _cells(found[1], found[0][3][1], ask)
+
+    def _reading_too(self, ask: _Ask) -> _Ask | None:
+        """The question split by year over the years asked and those to read too (_Ask.read_too),
+        or None when there are none or its cells cannot stand in for this question's."""
+        years = ask.filters.get("jaar")
+        if not ask.read_too or years is None:
+            return None
+        by = ask.by if "jaar" in ask.by else (*ask.by, "jaar")
+        where = ask.filters | {"jaar": tuple(sorted(set(years) | set(ask.read_too)))}
+        if not self._stands_in(ask, by, where):
+            return None
+        return replace(ask, by=by, where=tuple(sorted(where.items())), read_too=())
+
+    def _stands_in(self, ask: _Ask, by: tuple[str, ...], where: dict[str, tuple]) -> bool:
+        """Are the cells of `ask` among those of the same question split by `by` and filtered by
+        `where`? That question may split by a dimension `ask` filters to one value (added), or
+        split by one it filters and filter it more widely or not at all (widened); every other
+        filter must be the same. Moving a dimension from the filter to the split leaves what the
+        compiled query uses the same (metrics.sql: region level, total row, the year of a stock),
+        so the rows of each cell are the same, for a plain aggregate without subtotals, except:
+        a period span is counted by overlap when no month is split out (compile_aggregate), so
+        its time is never added or widened; and a label carried by the fact row would add its
+        join to the query (added dimensions only: the others are split in both)."""
         agg = ask.metric.expression
-        if ask.by not in ((), ("jaar",)) or ask.totals or years is None or agg.kind not in ("sum", "count", "count_distinct", "mean"):
-            return None
-        if not ask.by and len(years) != 1:
-            return None
-        time = agg.time or registry.MODELS[agg.model].time
-        if time is None or time.kind != "date" or agg.stock:
-            return None
-        rest = tuple((d, v) for d, v in ask.where if d != "jaar")
-        head = ("stats", self.info.build_id, self.params)
-
-        def parent(key) -> bool:
-            if not (isinstance(key, tuple) and len(key) == 4 and key[:3] == head):
-                return False
-            name, by, where, scope, totals, known_by = key[3]
-            if (name, by, scope, totals, known_by) != (ask.metric.name, ("jaar",), ask.scope, False, ask.known_by):
-                return False
-            held = dict(where).get("jaar")
-            if tuple((d, v) for d, v in where if d != "jaar") != rest or where == ask.where:
-                return False
-            return held is None or set(years) <= set(held)
-
-        found = self.cache.find(parent)
-        if found is None:
-            return None
-        cells = found.filter(pl.col("jaar").is_in(list(years)))
-        if ask.by:
-            return cells
-        return cells.drop("jaar") if cells.height == 1 else None  # a year without rows: its own query says what that gives
+        if ask.totals or agg.kind not in ("sum", "count", "count_distinct", "mean"):
+            return False
+        filters = ask.filters
+        added = {d for d in by if d not in ask.by}
+        widened = {d for d in by if d in filters and where.get(d) != filters[d]}
+        if not set(ask.by) <= set(by) or any(len(filters.get(d, ())) != 1 for d in added):
+            return False
+        if any(d not in filters or (d not in widened and where[d] != filters[d]) for d in where):
+            return False
+        if any(d not in where and d not in by for d in filters) or any(not set(filters[d]) <= set(where.get(d, filters[d])) for d in widened):
+            return False
+        model = registry.MODELS[agg.model]
+        time = agg.time or model.time
+        if time is not None and time.kind == "span" and (added | widened) & set(TIME_DIMENSIONS):
+            return False
+        return not added & {d.dimension for d in model.dimensions if d.label}
 
     def _aggregate(self, ask: _Ask) -> pl.DataFrame:
         frame = self._stats(ask)
@@ -688,6 +715,19 @@ def _typed(frame: pl.DataFrame, by: tuple[str, ...]) -> pl.DataFrame:
     """One dtype per dimension whatever table it came from, so results join across models."""
     ints = [d for d in by if DIMENSIONS[d].type == "int"]
     return frame.with_columns(pl.col("waarde").cast(pl.Float64), *(pl.col(d).cast(pl.Int64) for d in ints))
+
+
+def _cells(frame: pl.DataFrame, by: tuple[str, ...], ask: _Ask) -> pl.DataFrame | None:
+    """The cells of `ask` among those of the same question split by `by` (Engine._stands_in):
+    the rows of its filter values, without the dimensions it does not split by. None for a
+    question without a split whose cell has no row there: its own query says what nothing gives."""
+    filters = ask.filters
+    kept = [pl.col(d).is_in(list(filters[d])) for d in by if d in filters]
+    rows = frame.filter(*kept) if kept else frame
+    if not ask.by and rows.height != 1:
+        return None
+    split = set(by) | {f"{d}_label" for d in by}
+    return rows.select(*ask.by, *(c for c in (f"{d}_label" for d in ask.by) if c in rows.columns), *(c for c in rows.columns if c not in split))
 
 
 def _values(dim: Dimension, raw) -> tuple:

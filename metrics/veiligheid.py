@@ -355,16 +355,18 @@ def wijkprofiel(engine, scope: Scope, wijk: str, jaar: int) -> Profiel:
     for metric, groep in (("misdrijven", "Veiligheid"), ("high_impact_crimes", "Veiligheid"), ("overlast", "Veiligheid")):
         if not allowed(metric):
             continue
+        # The table per wijk first: the wijk's own count and change below are then its cells
+        # (metrics.engine takes a wijk's cell from the split by wijk instead of reading it again).
+        try:
+            rates, whole = per_gebied(engine, scope, metric, "wijk", jaar)
+            r = next(rates.filter(pl.col("wijk") == wijk).iter_rows(named=True), None)  # none: a wijk without figures
+        except (Unavailable, InvalidQuery):
+            r, whole = None, None
         w = _one(engine, scope, metric, in_wijk, ("vorig_jaar",))
         g = _one(engine, scope, metric, heel, ("vorig_jaar",))
         if w is None or w["waarde"] in (None, 0) and (g is None or not g["waarde"]):
             continue
         label = registry.get(metric).label
-        try:
-            rates, whole = per_gebied(engine, scope, metric, "wijk", jaar)
-            r = rates.filter(pl.col("wijk") == wijk).row(0, named=True)
-        except (Unavailable, InvalidQuery):
-            r, whole = None, None
         regels.append(Regel(groep, label, _text(metric, w), _text(metric, g), "", _change(w, metric), w["waarde"]))
         if r is not None and r["per_1000"] is not None:
             interval = f"95%-interval {fmt.number(r['laag'], 'decimaal')}–{fmt.number(r['hoog'], 'decimaal')}"

@@ -459,10 +459,15 @@ def _unbounded_caches(path: Path) -> list[str]:
 def test_every_cache_on_the_serving_path_is_bounded():
     assert [u for p in SERVING_PATH for u in _unbounded_caches(p)] == []
     # The caches there are, with their bounds (docs/hosting.md lists them).
-    assert CACHE.maxsize == 256 and ANALYSIS_RESULTS.maxsize == 64
+    assert (CACHE.maxsize, CACHE.maxbytes) == (2048, 64_000_000) and ANALYSIS_RESULTS.maxsize == 64
     small = FrameCache(maxsize=3)
     import polars as pl
 
     for i in range(10):
         small.get_or_compute(("k", i), lambda i=i: pl.DataFrame({"x": [i]}))
     assert len(small) == 3
+    # Bounded in bytes too: large frames push the oldest out before the count is reached.
+    light = FrameCache(maxsize=100, maxbytes=3 * 8000)
+    for i in range(10):
+        light.get_or_compute(("k", i), lambda i=i: pl.DataFrame({"x": range(1000)}))  # 8000 bytes each
+    assert len(light) == 3 and light.get_or_compute(("k", 9), lambda: pl.DataFrame()).height == 1000

@@ -486,7 +486,7 @@ def test_engine_reads_gemeente_and_peildatum_of_the_build(engine):
 @pytest.mark.parametrize("metric", ["lasten", "jeugdigen_gedeclareerd"])
 def test_a_year_asked_after_the_split_by_year_is_that_cell_without_a_query(warehouse, scope, metric):
     # The engine takes a year's cell from the same question split by year when that is cached
-    # (Engine._year_cell): it must give what the year's own query gives.
+    # (Engine._cached_cells): it must give what the year's own query gives.
     apart = Engine(warehouse, cache=FrameCache())
     own = {y: apart.query(metric, where={"jaar": y}, scope=scope, compare=["vorig_jaar"]) for y in (2023, 2024, 2025)}
     engine = Engine(warehouse, cache=FrameCache())
@@ -511,3 +511,91 @@ def test_some_years_by_year_after_all_years_are_those_rows_without_a_query(wareh
     engine.run_sql = lambda sql, params, run=engine.run_sql: asked.append(sql) or run(sql, params)
     assert engine.query("lasten", by=["jaar"], where={"jaar": [2023, 2025]}, scope=scope).equals(own)
     assert asked == []
+
+
+def _counting(engine: Engine) -> list[str]:
+    asked: list[str] = []
+    engine.run_sql = lambda sql, params, run=engine.run_sql: asked.append(sql) or run(sql, params)
+    return asked
+
+
+def _direct(warehouse, metric, by=(), where=None, scope=LOCAL) -> pl.DataFrame:
+    """The question on a fresh engine, without comparisons: its own query, no cell from another."""
+    return Engine(warehouse, cache=FrameCache()).query(metric, by=by, where=where, scope=scope)
+
+
+# A question asked after a question that splits by what it filters on (a wijk after the table per
+# wijk, a soort in a wijk after the soorten per wijk), in public figures (CBS periods), internal
+# ones (meldingen) and protected ones (amounts, distinct persons), for roles with and without
+# disclosure control.
+SPLIT_FIRST = [
+    ("misdrijven", ["wijk"], {"jaar": 2024}, [], {"jaar": 2024, "wijk": "WK019310"}, LOCAL),
+    ("misdrijven", ["wijk", "jaar"], {}, [], {"jaar": 2023, "wijk": "WK019310"}, GAST),
+    ("misdrijven", ["soort_misdrijf", "wijk"], {"jaar": 2024}, ["soort_misdrijf"], {"jaar": 2024, "wijk": "WK019311"}, LOCAL),
+    ("meldingen", ["wijk", "jaar"], {"jaar": [2024, 2025]}, [], {"jaar": 2024, "wijk": "WK019322"}, WIJKMANAGER),
+    ("lasten", ["wijk"], {"jaar": 2024}, [], {"jaar": 2024, "wijk": "WK019310"}, SOCIAAL),
+    ("lasten", ["productcategorie", "wijk"], {"jaar": 2024}, ["productcategorie"], {"jaar": 2024, "wijk": "WK019310"}, WIJKMANAGER),
+    ("jeugdigen_gedeclareerd", ["wijk"], {"jaar": 2024}, [], {"jaar": 2024, "wijk": "WK019322"}, SOCIAAL),
+]
+
+
+@pytest.mark.parametrize(("metric", "first_by", "first_where", "by", "where", "scope"), SPLIT_FIRST)
+def test_a_cell_asked_after_its_split_is_that_cell_without_a_query(warehouse, metric, first_by, first_where, by, where, scope):
+    own = _direct(warehouse, metric, by, where, scope)
+    engine = Engine(warehouse, cache=FrameCache())
+    engine.query(metric, by=first_by, where=first_where, scope=scope)
+    asked = _counting(engine)
+    assert engine.query(metric, by=by, where=where, scope=scope).equals(own)
+    assert asked == []
+
+
+def test_a_sum_over_several_values_of_a_split_is_its_own_query(warehouse):
+    # Two wijken together are not one cell of the split by wijk (no arithmetic on cells): asked.
+    where = {"jaar": 2024, "wijk": ["WK019310", "WK019311"]}
+    own = _direct(warehouse, "misdrijven", where=where)
+    engine = Engine(warehouse, cache=FrameCache())
+    engine.query("misdrijven", by=["wijk"], where={"jaar": 2024}, scope=LOCAL)
+    asked = _counting(engine)
+    assert engine.query("misdrijven", where=where, scope=LOCAL).equals(own) and len(asked) == 1
+
+
+# Metrics dated in each way a model can be (CBS periods with a year of months only, a date column,
+# a year column for a stock), protected or not.
+@pytest.mark.parametrize(
+    ("metric", "year", "scope"),
+    [("misdrijven", 2024, LOCAL), ("overlast", 2025, GAST), ("meldingen", 2025, WIJKMANAGER), ("pct_binnen_termijn", 2025, LOCAL),
+     ("inwoners", 2024, LOCAL), ("lasten", 2025, SOCIAAL), ("jeugdigen_gedeclareerd", 2025, WIJKMANAGER)],
+)  # fmt: skip
+def test_the_year_before_is_read_with_the_year_and_is_what_its_own_query_gives(warehouse, metric, year, scope):
+    now, before = (_direct(warehouse, metric, where={"jaar": y}, scope=scope) for y in (year, year - 1))
+    alone = Engine(warehouse, cache=FrameCache())
+    asked_alone = _counting(alone)
+    alone.query(metric, where={"jaar": year}, scope=scope)
+    engine = Engine(warehouse, cache=FrameCache())
+    asked = _counting(engine)
+    both = engine.query(metric, where={"jaar": year}, scope=scope, compare=["vorig_jaar"])
+    assert len(asked) == len(asked_alone)  # the year before came in the same query as the year
+    assert both.select("waarde", "geheim").equals(now.select("waarde", "geheim"))
+    assert both.select(pl.col("vorig_jaar").alias("waarde"), pl.col("vorig_jaar_geheim").alias("geheim")).equals(before.select("waarde", "geheim"))
+
+
+def test_a_span_is_not_read_by_year_with_the_year_before(warehouse):
+    # Jeugdigen count a toewijzing in every month it runs: without a month split by overlap with
+    # the year (metrics.sql), which a split by year does not do; each year is its own query.
+    now, before = (_direct(warehouse, "jeugdigen", where={"jaar": y}, scope=SOCIAAL) for y in (2024, 2023))
+    engine = Engine(warehouse, cache=FrameCache())
+    asked = _counting(engine)
+    both = engine.query("jeugdigen", where={"jaar": 2024}, scope=SOCIAAL, compare=["vorig_jaar"])
+    assert (both["waarde"][0], both["vorig_jaar"][0]) == (now["waarde"][0], before["waarde"][0])
+    assert not any("GROUP BY" in sql and "year(" in sql for sql in asked)
+
+
+def test_find_looks_in_a_family_only_and_forgets_what_is_pushed_out():
+    cache = FrameCache(maxsize=3)
+    for i in range(3):
+        cache.get_or_compute(("k", i), lambda i=i: pl.DataFrame({"x": [i]}), family="even" if i % 2 == 0 else "odd")
+    found = cache.find("odd", lambda key: True)
+    assert found[0] == ("k", 1) and found[1]["x"].to_list() == [1]
+    assert cache.find("even", lambda key: key == ("k", 1)) is None  # filed under odd: not looked at
+    cache.get_or_compute(("k", 3), lambda: pl.DataFrame({"x": [3]}), family="even")  # pushes ("k", 0) out
+    assert [k for k in (("k", 0), ("k", 2), ("k", 3)) if cache.find("even", lambda key, k=k: key == k)] == [("k", 2), ("k", 3)]
