@@ -85,9 +85,10 @@ class Server(NamedTuple):
 
 
 @contextlib.contextmanager
-def serve(db: Path, log: Path, *args: str, env: dict | None = None, port: int | None = None):
+def serve(db: Path, log: Path, *args: str, env: dict | None = None, port: int | None = None, root: Path = ROOT):
     """The app's server (`python -m ui.server run Home.py`, as `make run` and the hosted unit start
-    it) on a free port (or `port`), on warehouse `db`; yields the Server."""
+    it) on a free port (or `port`), on warehouse `db`, from the source tree `root` (another
+    worktree, for a before/after comparison); yields the Server."""
     port = port or _free_port()
     extra = env or {}
     env = {**os.environ, "DATAKOMPAS_DB": str(db), "STREAMLIT_SERVER_HEADLESS": "true", "DATAKOMPAS_VALIDATE_CHARTS": "0"}
@@ -96,7 +97,7 @@ def serve(db: Path, log: Path, *args: str, env: dict | None = None, port: int | 
     with open(log, "wb") as out:
         proc = subprocess.Popen(
             [sys.executable, "-m", "ui.server", "run", "Home.py", "--server.port", str(port), "--server.address", "127.0.0.1", *args],
-            cwd=ROOT,
+            cwd=root,
             env=env,
             stdout=out,
             stderr=subprocess.STDOUT,
