@@ -100,7 +100,7 @@ class Engine:
         if outdated := [t for t in missing if t in self.info.outdated]:
             return (
                 f"'{mt.label}' is niet beschikbaar: het warehouse is gemaakt met een oudere versie van Datakompas "
-                f"({', '.join(outdated)} mist kolommen). Bouw het opnieuw, bijvoorbeeld met `python -m data_sources build --demo` of met uw eigen inputs.toml."
+                f"({', '.join(outdated)} {'mist' if len(outdated) == 1 else 'missen'} kolommen). Bouw het opnieuw, bijvoorbeeld met `python -m data_sources build --demo` of met uw eigen inputs.toml."
             )
         if missing:
             return f"'{mt.label}' is niet beschikbaar: de gegevens ontbreken ({', '.join(missing)} is niet geladen)."
