@@ -119,10 +119,15 @@ class HealthWatch(threading.Thread):
             self.stopped.wait(0.5)
 
 
-async def _visit(pg, url: str) -> float:
+async def visit(pg, url: str) -> float:
     """Open url in the session's tab and wait until the script run finished (as tests/e2e/browser.py)."""
     t0 = time.monotonic()
     await pg.goto(url, timeout=PAGE_TIMEOUT_MS)
+    return await finished(pg, t0)
+
+
+async def finished(pg, t0: float) -> float:
+    """Wait until the page's script run is over and drawn (no skeleton, no exception): seconds since t0."""
     app = pg.locator("[data-testid='stApp']")
     await pg.locator("[data-testid='stApp'][data-test-connection-state='CONNECTED']").wait_for(state="attached", timeout=PAGE_TIMEOUT_MS)
     await pg.wait_for_timeout(250)
@@ -156,7 +161,7 @@ async def _session(browser, base: str, i: int, rounds: int, pages: list[str], re
                 variants = FILTERS.get(path, ("",))
                 url = f"{base}/{path}{variants[(r + i) % len(variants)]}"
                 try:
-                    seconds = await _visit(pg, url)
+                    seconds = await visit(pg, url)
                     result.page_seconds.setdefault(path, []).append(seconds)
                 except Exception as e:  # noqa: BLE001 - every failure is a finding to report
                     result.failures.append(f"sessie {i} ronde {r} {url}: {type(e).__name__}: {str(e).splitlines()[0][:300]}")
