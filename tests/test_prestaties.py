@@ -18,6 +18,7 @@ from metrics import cache as cache_mod
 from metrics.jeugd import jeugdzorg, prognose, selectie
 from metrics.scoped import ANALYSIS_RESULTS, FACTS
 from tests.apptest import open_page, write_roles
+from ui import access, warehouse, warmup
 
 
 @pytest.fixture
@@ -156,6 +157,35 @@ def test_one_model_serves_every_analysis_of_a_wijkmanagers_selection(demo_db, tm
     scope = metrics.Scope(role="wijkmanager", wijken={"WK019313", "WK019314"})
     keuze = jeugdzorg.Keuze(jaar=engine.info.peildatum.year, tm_maand=12)
     assert jeugdzorg._selectie(scope, keuze) == selectie.Selectie.of(wijk_code=["WK019314", "WK019313"])
+
+
+def test_the_scopes_to_prepare_are_the_distinct_wijken_of_users_and_claims():
+    roles = access.RolesFile.model_validate(
+        {
+            "users": [
+                {"email": "a@zwolle.test", "role": "wijkmanager", "wijken": ["WK019314", "WK019313"]},
+                {"email": "b@zwolle.test", "role": "wijkmanager", "wijken": ["WK019313", "WK019314"]},
+                {"email": "c@zwolle.test", "role": "databrigade"},
+            ],
+            "claims": [{"claim": "groups", "value": "zuid", "role": "wijkmanager", "wijken": ["WK019322"]}],
+        }
+    )
+    assert warmup.scopes(roles) == [("WK019313", "WK019314"), ("WK019322",)]
+
+
+def test_after_preparing_a_wijkmanagers_first_pages_make_no_model(demo_db, tmp_path, monkeypatch, fresh):
+    monkeypatch.setenv("DATAKOMPAS_DB", str(demo_db))
+    monkeypatch.setenv("DATAKOMPAS_ROLES", str(write_roles(tmp_path)))
+    engine = metrics.Engine(warehouse.get())  # the server's own, as ui.warmup uses it
+    (wijken,) = warmup.scopes(access.load_roles(tmp_path / "roles.toml"))
+    selectie.prepare(engine, selectie.Selectie.of(wijk_code=wijken))
+    made = _count_models(monkeypatch)
+    for page in ("", "jeugd"):
+        at = open_page(page, role="wijkmanager")
+        assert not at.exception, [e.value for e in at.exception]
+    assert made == [], "Kompas and Jeugd of the wijkmanager read what was prepared"
+    entry = selectie._entry(engine, selectie.Selectie.of(wijk_code=wijken))
+    assert entry.model is None, "the model is let go of once its results are in"
 
 
 def test_duckdb_memory_is_bounded_in_the_app(demo_db):

@@ -6,6 +6,9 @@ Streamlit runs Home.py in the server's process, so whatever Home.py imports is l
 visit after a (re)start: one to three seconds on a 2-core machine, paid by whoever comes first
 (the hosted instance restarts after every deploy and on the watchdog). Loaded here, that visit
 costs what any later first visit costs. Plain `streamlit run Home.py` still works, without this.
+
+On a hosted server it also prepares, in the background, the forecast of every wijkmanager's
+wijken (ui.warmup), once Streamlit runs and after every new build.
 """
 
 from __future__ import annotations
@@ -35,6 +38,10 @@ def preload() -> list[str]:
 def main(argv: list[str] | None = None) -> None:
     preload()
     from streamlit.web import cli
+
+    from ui import warmup
+
+    warmup.start()
 
     sys.argv = ["streamlit", *(sys.argv[1:] if argv is None else argv)]
     cli.main(prog_name="streamlit")

@@ -39,7 +39,7 @@ if TYPE_CHECKING:
 
 TABLE = "jeugd_prognose_vooraf"  # precomputed by the build (data_sources/WAREHOUSE.md)
 CHECKPOINTS = (3, 6, 9)  # months at whose end the backtest makes the forecast again
-_MAX_ENTRIES = 32
+MAX_ENTRIES = 32
 
 
 @dataclass(frozen=True)
@@ -86,7 +86,7 @@ def _entry(engine: Engine, sel: Selectie) -> _Entry:
         if entry is None:
             entry = _ENTRIES[key] = _Entry()
         _ENTRIES.move_to_end(key)
-        while len(_ENTRIES) > _MAX_ENTRIES:
+        while len(_ENTRIES) > MAX_ENTRIES:
             _ENTRIES.popitem(last=False)
         return entry
 
@@ -144,6 +144,17 @@ def years(engine: Engine, sel: Selectie) -> tuple[int, ...]:
         if entry.years is None:
             entry.years = _with_model(engine, sel, entry, lambda m: tuple(m.years()))
         return entry.years
+
+
+def prepare(engine: Engine, sel: Selectie) -> None:
+    """Make for the selection what the build makes for the gemeente (`tables`), which is what a
+    first Kompas or Jeugd page asks of it: the forecast of every year up to the peildatum's (a
+    trend per year), the late-aanbieder signal and the backtest; the model is let go of after."""
+    peildatum = engine.info.peildatum
+    for year in sorted((y for y in years(engine, sel) if y <= peildatum.year), reverse=True):
+        forecast(engine, sel, year)  # the current year first: its state serves the others
+    late(engine, sel)
+    backtest(engine, sel)
 
 
 def _forecast(model, entry: _Entry, year: int, peildatum: dt.date) -> None:

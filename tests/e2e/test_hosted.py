@@ -9,6 +9,7 @@ municipality's Entra ID. Only the login form is a mock: a test types the user's 
 from __future__ import annotations
 
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -122,6 +123,15 @@ def test_wijkmanager_logs_in_sees_own_wijk_first_cannot_open_data_and_logs_out(p
     views = [line for line in server_log.splitlines() if '"event": "page_view"' in line and "wijkmanager@zwolle.test" in line]
     assert any(f'"page": "{path}"' in line for line in views), "the audit log has the page view"
     assert any('"event": "logout"' in line for line in server_log.splitlines())
+
+
+def test_the_server_prepares_the_forecast_of_the_wijkmanagers_wijken(hosted_app):
+    _, log = hosted_app
+    deadline = time.monotonic() + 120
+    while "prognose voorbereid voor 2 wijk(en)" not in log.read_text(encoding="utf-8", errors="replace"):
+        assert time.monotonic() < deadline, "no 'prognose voorbereid' line in the server log:\n" + log.read_text(encoding="utf-8", errors="replace")[-3000:]
+        time.sleep(0.5)
+    assert "voorbereiden mislukt" not in log.read_text(encoding="utf-8", errors="replace")
 
 
 def test_gast_cannot_open_the_youth_care_page_by_url(page, hosted_app, oidc_provider):
