@@ -148,6 +148,7 @@ TABLES: MappingProxyType[str, MappingProxyType[str, str]] = MappingProxyType(
                 "wijk_code": "VARCHAR",
                 "status": "VARCHAR",
                 "afgehandeld_op": "DATE",
+                "afhandel_werkdagen": "INTEGER",
             },
             "instellingen": {"gemeente_code": "VARCHAR", "gemeente_naam": "VARCHAR", "bestand": "VARCHAR", "standaard": "BOOLEAN"},
             "instellingen_wonen": {
@@ -181,4 +182,4 @@ TABLES: MappingProxyType[str, MappingProxyType[str, str]] = MappingProxyType(
 # Columns the build derives instead of reading them from a source (WAREHOUSE.md): a warehouse of an
 # older build lacks them, so the metrics that read such a table ask for a new build rather than
 # fail on a missing column (metrics.warehouse).
-BUILT: MappingProxyType[str, tuple[str, ...]] = MappingProxyType({"jeugd_declaraties": ("client_key", "wijk_code")})
+BUILT: MappingProxyType[str, tuple[str, ...]] = MappingProxyType({"jeugd_declaraties": ("client_key", "wijk_code"), "meldingen": ("afhandel_werkdagen",)})

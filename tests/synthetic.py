@@ -181,13 +181,15 @@ def _rows() -> dict[str, list[tuple]]:
     dec += [(i, t, m, b, s, m, *of[t]) for i, t, m, b, s in EXTRA_DECLARATIES]
     r["jeugd_toewijzingen"] = toe
     r["jeugd_declaraties"] = dec
+    # The last column: the working days the build counts (afhandel_werkdagen, WAREHOUSE.md), e.g.
+    # Tuesday 5 March to Friday 15 March is 3 + 5.
     r["meldingen"] = [
-        ("M1", D(2024, 3, 4), "afval", "BU01931000", "WK019310", "afgehandeld", D(2024, 3, 6)),
-        ("M2", D(2024, 3, 5), "afval", "BU01931000", "WK019310", "afgehandeld", D(2024, 3, 15)),
-        ("M3", D(2024, 3, 7), "verlichting", "BU01932200", "WK019322", "afgehandeld", D(2024, 3, 8)),
-        ("M4", D(2024, 4, 1), "verlichting", "BU01932200", "WK019322", "open", None),
-        ("M5", D(2024, 4, 2), "groen", "BU01931100", "WK019311", "in behandeling", None),
-        ("M6", D(2025, 1, 6), "afval", "BU01932210", "WK019322", "afgehandeld", D(2025, 1, 10)),
+        ("M1", D(2024, 3, 4), "afval", "BU01931000", "WK019310", "afgehandeld", D(2024, 3, 6), 2),
+        ("M2", D(2024, 3, 5), "afval", "BU01931000", "WK019310", "afgehandeld", D(2024, 3, 15), 8),
+        ("M3", D(2024, 3, 7), "verlichting", "BU01932200", "WK019322", "afgehandeld", D(2024, 3, 8), 1),
+        ("M4", D(2024, 4, 1), "verlichting", "BU01932200", "WK019322", "open", None, None),
+        ("M5", D(2024, 4, 2), "groen", "BU01931100", "WK019311", "in behandeling", None, None),
+        ("M6", D(2025, 1, 6), "afval", "BU01932210", "WK019322", "afgehandeld", D(2025, 1, 10), 4),
     ]
     # The settings of the build (data_sources/instellingen.py), as Zwolle's file has them.
     r["instellingen"] = [("GM0193", "Zwolle", "GM0193.toml", False)]

@@ -60,9 +60,9 @@ def test_tables_agree_with_warehouse_md():
 
 
 def test_the_columns_the_build_derives_are_the_ones_its_loaders_write():
-    from data_sources import jeugd_declaraties
+    from data_sources import jeugd_declaraties, meldingen
 
-    assert BUILT == {"jeugd_declaraties": jeugd_declaraties.FROM_TOEWIJZING}
+    assert BUILT == {"jeugd_declaraties": jeugd_declaraties.FROM_TOEWIJZING, "meldingen": (meldingen.AFHANDEL_WERKDAGEN,)}
     for table, columns in BUILT.items():
         assert set(columns) <= set(TABLES[table])
 

@@ -450,6 +450,20 @@ def test_a_warehouse_of_an_older_build_asks_to_build_again_not_crash(tmp_path):
         assert engine.available("trajecten_gestart")
 
 
+def test_meldingen_of_an_older_build_ask_to_build_again(tmp_path):
+    # From before the build stored the working days of each melding (afhandel_werkdagen).
+    path = synthetic_warehouse(tmp_path / "oud.duckdb")
+    con = duckdb.connect(str(path))
+    con.execute("ALTER TABLE meldingen DROP COLUMN afhandel_werkdagen")
+    con.close()
+    with open_warehouse(path) as wh:
+        engine = Engine(wh, cache=FrameCache())
+        assert wh.outdated == {"meldingen"}
+        reason = engine.unavailable_reason("pct_binnen_termijn")
+        assert "oudere versie" in reason and "meldingen mist kolommen" in reason and "Bouw het opnieuw" in reason
+        assert engine.available("misdrijven")
+
+
 def test_results_are_cached_per_question_and_build_and_bounded(warehouse):
     cache = FrameCache(maxsize=5)
     engine = Engine(warehouse, cache=cache)

@@ -1,10 +1,12 @@
-"""Woningbouwprojecten and meldingen: loaders on hand-written files, and their demo generators."""
+"""Woningbouwprojecten and meldingen: loaders on hand-written files, the working days the build
+stores per melding, and their demo generators."""
 
 from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
 
+import duckdb
 import polars as pl
 import pytest
 
@@ -13,7 +15,9 @@ from data_sources.demo import meldingen as demo_meldingen
 from data_sources.demo import projecten as demo_projecten
 from data_sources.demo import zwolle
 from data_sources.source import Context
+from metrics.sql import render
 from tests.helpers import context, messages, write
+from tests.synthetic import synthetic_warehouse
 
 PEILDATUM = dt.date(2026, 11, 1)
 P_HEADER = "project_id,project_naam,buurt_code,status,segment,woningen,geplande_oplevering,werkelijke_oplevering"
@@ -136,6 +140,53 @@ def test_meldingen_with_a_melder_name_are_refused(tmp_path, monkeypatch):
     path = write(tmp_path, "m.csv", M_HEADER + ",naam", "M1,2026-01-05,groen,BU01931000,open,,Jansen")
     assert meldingen.read([path], ctx) == {}
     assert "kolom 'naam'" in messages(ctx)
+
+
+# The metrics' own definition of the working days of a melding, which the stored column must equal.
+WERKDAGEN_SQL = render("werkdagen(me.datum, me.afgehandeld_op)")
+
+
+def test_werkdagen_counts_as_the_metrics_do():
+    # Every pair of dates in six weeks (each weekday as start and as end; ends before, on and after
+    # the start) and with a null on either side.
+    days = [dt.date(2025, 12, 15) + dt.timedelta(days=i) for i in range(42)] + [None]
+    pairs = pl.DataFrame({"datum": [a for a in days for _ in days], "afgehandeld_op": days * len(days)}, schema={"datum": pl.Date, "afgehandeld_op": pl.Date})
+    counted = pairs.with_columns(meldingen.werkdagen(pl.col("datum"), pl.col("afgehandeld_op")).alias("n"))
+    con = duckdb.connect()
+    con.register("me", counted.to_arrow())
+    assert con.execute(f"SELECT count(*) FROM me WHERE n IS DISTINCT FROM {WERKDAGEN_SQL}").fetchone() == (0,)
+
+    def n(start: dt.date, end: dt.date | None) -> int | None:
+        return counted.filter((pl.col("datum") == start) & pl.col("afgehandeld_op").eq_missing(end))["n"].item()
+
+    friday, saturday, monday = dt.date(2025, 12, 19), dt.date(2025, 12, 20), dt.date(2025, 12, 22)
+    assert (n(friday, friday), n(friday, saturday), n(friday, monday), n(saturday, monday)) == (0, 0, 1, 1)
+    assert (n(monday, dt.date(2025, 12, 29)), n(monday, friday), n(monday, None)) == (5, 0, None)
+
+
+def stored_against_sql(path: Path) -> tuple[int, int, int, int]:
+    """Of the meldingen in a warehouse: those whose stored werkdagen differ from the metrics' count,
+    the open ones, those made in a weekend and handled, and those handled in a weekend."""
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return con.execute(
+            f"""SELECT count(*) FILTER (WHERE afhandel_werkdagen IS DISTINCT FROM {WERKDAGEN_SQL}),
+                count(*) FILTER (WHERE afhandel_werkdagen IS NULL),
+                count(*) FILTER (WHERE isodow(datum) > 5 AND afgehandeld_op IS NOT NULL),
+                count(*) FILTER (WHERE isodow(afgehandeld_op) > 5)
+            FROM meldingen me"""
+        ).fetchone()
+    finally:
+        con.close()
+
+
+def test_the_build_stores_the_werkdagen_of_every_melding(demo_db, tmp_path):
+    wrong, open_, weekend_start, weekend_end = stored_against_sql(demo_db)
+    assert wrong == 0
+    # The demo has what an off-by-one would show in: open meldingen, and starts and ends in a weekend.
+    assert min(open_, weekend_start, weekend_end) > 1000
+    # The hand-written test warehouse (tests.synthetic) counts them as the build does.
+    assert stored_against_sql(synthetic_warehouse(tmp_path / "synthetisch.duckdb"))[0] == 0
 
 
 # --- demo generators -------------------------------------------------------------------------

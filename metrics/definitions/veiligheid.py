@@ -278,7 +278,7 @@ METRICS = (
         Aggregate(
             kind="count",
             model="meldingen",
-            filters=(_HANDLED, Filter(column="werkdagen(me.datum, me.afgehandeld_op)", op="<=", other="ti.afhandeltermijn_werkdagen")),
+            filters=(_HANDLED, Filter(column="me.afhandel_werkdagen", op="<=", other="ti.afhandeltermijn_werkdagen")),
         ),
         better=True,
     ),
