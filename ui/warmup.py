@@ -8,9 +8,9 @@ regional scale.
 
 The roles file says which wijken each wijkmanager (and claim rule) has. So once the server runs,
 and again whenever a new build is picked up, a background thread makes, per distinct set of
-wijken, what those pages ask of it (`selectie.prepare`). The results are the model's raw output, kept in the
-same process cache the pages read, before disclosure control, exactly as a page would have made
-them; nothing is shown or logged beyond the number of wijken and the seconds it took.
+wijken, what those pages ask of it (`selectie.prepare`). The results are the model's raw output,
+kept in the same process cache the pages read, before disclosure control, exactly as a page would
+have made them; nothing is shown or logged beyond the number of wijken and the seconds it took.
 
 A page that asks for a selection the thread is making waits for it rather than make its own
 (selectie's locks), and only one model is in memory at a time. In local mode (no login) every
@@ -69,12 +69,16 @@ def _loop(stopped: threading.Event) -> None:
         if stopped.wait(0.5):
             return
     done: dict[str, set[tuple[str, ...]]] = {}  # build -> the scopes prepared (or failed) on it
+    failed = None  # the last failure, logged once rather than every minute (e.g. no warehouse yet)
     while True:
         try:
             if (roles := _roles()) is not None:
                 prepare(roles, done)
+            failed = None
         except Exception as e:  # noqa: BLE001 - preparing is a favour: a page makes what is missing itself
-            log.warning("voorbereiden mislukt: %s", type(e).__name__)
+            if type(e).__name__ != failed:
+                log.warning("voorbereiden mislukt: %s", type(e).__name__)
+            failed = type(e).__name__
         if stopped.wait(CHECK_SECONDS):
             return
 
