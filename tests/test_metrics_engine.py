@@ -433,35 +433,28 @@ def test_missing_tables_make_metrics_unavailable_not_crash(tmp_path):
             engine.query("inwoners", by=["wijk"], scope=LOCAL)
 
 
-def test_a_warehouse_of_an_older_build_asks_to_build_again_not_crash(tmp_path):
-    # A warehouse from before the build copied the jeugdige onto each declaration line: the metrics
-    # that read that table say to build again; the others work as before.
+# A warehouse from before the build derived a column (metrics.tables.BUILT): the metrics that read
+# that table say to build again; the others work as before.
+@pytest.mark.parametrize(
+    ("table", "column", "metric", "other"),
+    [
+        ("jeugd_declaraties", "client_key", "jeugdigen_gedeclareerd", "trajecten_gestart"),  # the jeugdige on each line
+        ("meldingen", "afhandel_werkdagen", "pct_binnen_termijn", "misdrijven"),  # the working days of each melding
+    ],
+)
+def test_a_warehouse_of_an_older_build_asks_to_build_again_not_crash(tmp_path, table, column, metric, other):
     path = synthetic_warehouse(tmp_path / "oud.duckdb")
     con = duckdb.connect(str(path))
-    con.execute("ALTER TABLE jeugd_declaraties DROP COLUMN client_key")
+    con.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
     con.close()
     with open_warehouse(path) as wh:
         engine = Engine(wh, cache=FrameCache())
-        assert wh.outdated == {"jeugd_declaraties"} and "jeugd_declaraties" not in wh.tables
-        reason = engine.unavailable_reason("jeugdigen_gedeclareerd")
-        assert "oudere versie" in reason and "Bouw het opnieuw" in reason
+        assert wh.outdated == {table} and table not in wh.tables
+        reason = engine.unavailable_reason(metric)
+        assert "oudere versie" in reason and f"{table} mist kolommen" in reason and "Bouw het opnieuw" in reason
         with pytest.raises(Unavailable):
-            engine.query("lasten", scope=LOCAL)
-        assert engine.available("trajecten_gestart")
-
-
-def test_meldingen_of_an_older_build_ask_to_build_again(tmp_path):
-    # From before the build stored the working days of each melding (afhandel_werkdagen).
-    path = synthetic_warehouse(tmp_path / "oud.duckdb")
-    con = duckdb.connect(str(path))
-    con.execute("ALTER TABLE meldingen DROP COLUMN afhandel_werkdagen")
-    con.close()
-    with open_warehouse(path) as wh:
-        engine = Engine(wh, cache=FrameCache())
-        assert wh.outdated == {"meldingen"}
-        reason = engine.unavailable_reason("pct_binnen_termijn")
-        assert "oudere versie" in reason and "meldingen mist kolommen" in reason and "Bouw het opnieuw" in reason
-        assert engine.available("misdrijven")
+            engine.query(metric, scope=LOCAL)
+        assert engine.available(other)
 
 
 def test_results_are_cached_per_question_and_build_and_bounded(warehouse):
