@@ -50,7 +50,7 @@ def measure(db: Path, workdir: Path, pages: list[str], log=print) -> dict:
                 row[visit] = seconds
                 if result.failures:
                     row[f"{visit}_error"] = result.failures[0][:500]
-                log(f"  Chromium /{path:<11} {visit:<5} {'fout' if seconds is None else f'{seconds:5.2f} s'}")
+                log(f"  Chromium /{path:<11} {visit:<5} {_s(seconds)}")
         views = 2 * len(pages)
         for path, (times, errors) in asyncio.run(_returning(url, pages)).items():
             row = out["pages"][f"/{path}"]
@@ -58,7 +58,7 @@ def measure(db: Path, workdir: Path, pages: list[str], log=print) -> dict:
                 row[how] = statistics.median(times[how]) if times[how] else None
                 row[f"{how}_all"] = times[how]
             if errors:
-                row["cached_error"] = errors[0][:500]
+                row["returning_error"] = errors[0][:500]
             views += 3 * ROUNDS
             log(f"  Chromium /{path:<11} met browsercache {_s(row['cached'])}, via het menu {_s(row['menu'])} (mediaan van {ROUNDS})")
 
