@@ -15,7 +15,9 @@ benchmarks/results/work, git-ignored):
   and with ten sessions, and over more than a hundred page views (benchmarks/browser.py);
 - baseline: pandas reading the same files and computing the same page aggregates (benchmarks/baseline.py).
 
-The JSON holds every figure with the machine and the load average beside it; `--table` prints the
+Each part starts once the machine is quiet (`common.settle`: the browser part of one scale leaves
+a load that would otherwise fall on the next scale's build). The JSON holds every figure with the
+machine and the load average beside it; `--table` prints the
 Markdown table for README with the targets of issue 14.
 """
 
@@ -33,13 +35,19 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks import report  # noqa: E402
-from benchmarks.common import RESULTS, Scale, asdict_rounded, load_average, machine  # noqa: E402
+from benchmarks.common import RESULTS, Scale, asdict_rounded, load_average, machine, settle  # noqa: E402
 
 PARTS = ("build", "pages", "browser", "baseline")
 
 
 def log(message: str) -> None:
     print(message, flush=True)
+
+
+def _start(entry: dict, part: str) -> None:
+    """Before a part: wait for a quiet machine, and keep the load it started at."""
+    entry[f"settled_{part}"] = settled = settle(log)
+    entry[f"load_before_{part}"] = settled["load"]
 
 
 def run_scale(scale: Scale, parts: tuple[str, ...], result: dict, save) -> None:
@@ -49,7 +57,7 @@ def run_scale(scale: Scale, parts: tuple[str, ...], result: dict, save) -> None:
     if "build" in parts or not scale.db.is_file():
         from benchmarks import build
 
-        entry["load_before_build"] = load_average()
+        _start(entry, "build")
         entry["build"] = build.measure(scale, log)
         b = entry["build"]
         log(
@@ -64,20 +72,20 @@ def run_scale(scale: Scale, parts: tuple[str, ...], result: dict, save) -> None:
         from benchmarks import pages as pages_mod
         from tests.apptest import write_roles
 
-        entry["load_before_pages"] = load_average()
+        _start(entry, "pages")
         with tempfile.TemporaryDirectory() as tmp:
             entry["pages"] = pages_mod.measure(scale.db, write_roles(Path(tmp)), log)
         save()
     if "baseline" in parts:
         from benchmarks import baseline
 
-        entry["load_before_baseline"] = load_average()
+        _start(entry, "baseline")
         entry["baseline"] = baseline.measure(scale.inputs, pages, log)
         save()
     if "browser" in parts:
         from benchmarks import browser
 
-        entry["load_before_browser"] = load_average()
+        _start(entry, "browser")
         entry["browser"] = browser.measure(scale.db, scale.dir, pages, log)
         save()
     entry["load_after"] = load_average()

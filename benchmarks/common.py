@@ -64,6 +64,25 @@ def load_average() -> tuple[float, float, float] | None:
         return None
 
 
+# A part starts only once the machine has calmed down (1-minute load average below this, at most
+# SETTLE_MAX seconds): the ten browser sessions at the end of a scale left a load of 18-23 behind,
+# and the next scale's build and cold pages were then measured against them.
+QUIET_LOAD = 1.5
+SETTLE_MAX = 300.0
+
+
+def settle(log=print) -> dict:
+    """Wait for a quiet machine; what was waited and the load the part then started at."""
+    t0 = time.monotonic()
+    load = load_average()
+    if load is not None and load[0] >= QUIET_LOAD:
+        log(f"  wachten op een rustige machine (belasting {load[0]:.1f}) ...")
+        while load[0] >= QUIET_LOAD and time.monotonic() - t0 < SETTLE_MAX:
+            time.sleep(5)
+            load = load_average()
+    return {"waited_s": time.monotonic() - t0, "load": load, "quiet": load is None or load[0] < QUIET_LOAD}
+
+
 @dataclass
 class Child:
     """A finished child process as seen from outside."""

@@ -3,6 +3,8 @@ largest scale measured."""
 
 from __future__ import annotations
 
+from benchmarks.common import QUIET_LOAD, SETTLE_MAX
+
 TARGETS = {
     "build_ratio": 1.5,  # build seconds / floor seconds
     "build_peak_mb": 2048,
@@ -36,6 +38,31 @@ def _load(entry: dict, *keys: str) -> str:
         if entry.get(k):
             return ", ".join(_s(v, 1) for v in entry[k])
     return "–"
+
+
+PARTS = {"build": "bouwen", "pages": "pagina's", "baseline": "pandas", "browser": "Chromium"}
+
+
+def _starts(scales: dict, order: list[str]) -> list[str]:
+    """The load each part started at, after waiting for a quiet machine (benchmarks.common.settle)."""
+    rows = []
+    for k in order:
+        cells = []
+        for part in PARTS:
+            st = scales[k].get(f"settled_{part}")
+            if not st:
+                cells.append("–")
+                continue
+            waited = f", na {_n(st['waited_s'])} s wachten" if st["waited_s"] >= 1 else ""
+            cells.append(f"{_s(st['load'][0], 1) if st['load'] else '?'}{waited}" + ("" if st["quiet"] else " (**niet rustig**)"))
+        if any(c != "–" for c in cells):
+            rows.append(f"| {k} | " + " | ".join(cells) + " |")
+    if not rows:
+        return []
+    head = "| schaal | " + " | ".join(PARTS.values()) + " |"
+    wait = f"een onderdeel wacht tot die onder {_s(QUIET_LOAD, 1)} is, hooguit {_n(SETTLE_MAX)} s"
+    return ["", f"**Belasting bij het begin van elk onderdeel** (gemiddelde over 1 minuut; {wait}):", "", head,
+            "|" + "---|" * (len(PARTS) + 1), *rows]  # fmt: skip
 
 
 def table(result: dict) -> str:
@@ -127,6 +154,7 @@ def table(result: dict) -> str:
             f"| {k} | {_n(mem.get('idle_mb'))} MB | {_n(mem.get('one_session_mb'))} MB | {_n(mem.get('ten_sessions_mb'))} MB | "
             f"{trail} ({'+' if mem.get('growth_mb', 0) >= 0 else ''}{_n(mem.get('growth_mb'))} MB over {mem.get('views_measured')} bezoeken) |"
         )
+    lines += _starts(scales, order)
     if big:
         lines += ["", f"**Doelen op schaal {big}** (issue 14):", ""]
         e = scales[big]
