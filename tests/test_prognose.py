@@ -656,3 +656,25 @@ def test_load_takes_the_tariff_settings_and_a_tarief_history():
     june, december = level[2023 * 12 + 5], level[2022 * 12 + 11]
     assert june["gedeclareerd"] == pytest.approx(1.05 * december["gedeclareerd"])
     assert june["niveau"] == pytest.approx(december["niveau"], rel=1e-6)  # flat, as the lines were
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    rows=st.lists(
+        st.tuples(
+            st.one_of(st.none(), st.integers(0, 400)),
+            st.one_of(st.none(), st.integers(0, 50)),
+            st.one_of(st.none(), st.dates(dt.date(2015, 1, 1), dt.date(2030, 12, 31))),
+        ),
+        max_size=40,
+    ),
+    wide=st.booleans(),
+)
+def test_declaration_lines_sort_as_on_three_columns(rows, wide):
+    """The model's lines are sorted on one packed integer where mi, tid and the day fit (and on the
+    three columns where they do not, e.g. days more than 179 years apart): the same order either way."""
+    if wide and rows:
+        rows = [*rows, (1, 1, dt.date(1800, 1, 1))]
+    lines = pl.DataFrame(rows, schema={"mi": pl.Int32, "tid": pl.UInt32, "ingediend_op": pl.Date}, orient="row")
+    expected = lines.sort("mi", "tid", "ingediend_op", nulls_last=True)
+    assert prognose._sorted(lines).equals(expected)
