@@ -11,6 +11,7 @@ import datetime as dt
 import json
 import os
 import platform
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -80,7 +81,20 @@ def settle(log=print) -> dict:
         while load[0] >= QUIET_LOAD and time.monotonic() - t0 < SETTLE_MAX:
             time.sleep(5)
             load = load_average()
-    return {"waited_s": time.monotonic() - t0, "load": load, "quiet": load is None or load[0] < QUIET_LOAD}
+    return {"waited_s": time.monotonic() - t0, "load": load, "quiet": load is None or load[0] < QUIET_LOAD, "probe_s": speed_probe()}
+
+
+def speed_probe() -> float:
+    """Seconds for a fixed piece of Python (median of 3): how fast the host is at that moment. A
+    quiet load average is not a fast machine: on this shared VM the same unchanged page took 1.9
+    times as long at one hour as at another, the load average at 1.4 both times."""
+
+    def once() -> float:
+        t0 = time.perf_counter()
+        sum(i * i for i in range(2_000_000))
+        return time.perf_counter() - t0
+
+    return statistics.median(once() for _ in range(3))
 
 
 @dataclass

@@ -54,14 +54,16 @@ def _starts(scales: dict, order: list[str]) -> list[str]:
                 cells.append("–")
                 continue
             waited = f", na {_n(st['waited_s'])} s wachten" if st["waited_s"] >= 1 else ""
-            cells.append(f"{_s(st['load'][0], 1) if st['load'] else '?'}{waited}" + ("" if st["quiet"] else " (**niet rustig**)"))
+            probe = f"; ijkje {_s(st['probe_s'])} s" if st.get("probe_s") else ""
+            cells.append(f"{_s(st['load'][0], 1) if st['load'] else '?'}{waited}{probe}" + ("" if st["quiet"] else " (**niet rustig**)"))
         if any(c != "–" for c in cells):
             rows.append(f"| {k} | " + " | ".join(cells) + " |")
     if not rows:
         return []
     head = "| schaal | " + " | ".join(PARTS.values()) + " |"
     wait = f"een onderdeel wacht tot die onder {_s(QUIET_LOAD, 1)} is, hooguit {_n(SETTLE_MAX)} s"
-    return ["", f"**Belasting bij het begin van elk onderdeel** (gemiddelde over 1 minuut; {wait}):", "", head,
+    probe = "het ijkje: seconden voor een vast stuk Python (`common.speed_probe`), hoe sneller hoe rustiger de buren"
+    return ["", f"**Belasting bij het begin van elk onderdeel** (gemiddelde over 1 minuut; {wait}; {probe}):", "", head,
             "|" + "---|" * (len(PARTS) + 1), *rows]  # fmt: skip
 
 
