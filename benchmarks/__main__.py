@@ -16,9 +16,9 @@ benchmarks/results/work, git-ignored):
 - baseline: pandas reading the same files and computing the same page aggregates (benchmarks/baseline.py).
 
 Each part starts once the machine is quiet (`common.settle`: the browser part of one scale leaves
-a load that would otherwise fall on the next scale's build). The JSON holds every figure with the
-machine and the load average beside it; `--table` prints the
-Markdown table for README with the targets of issue 14.
+a load that would otherwise fall on the next scale's build) and records a speed probe. The JSON
+holds every figure with the machine and the load average beside it; `--table` prints the Markdown
+table for README with the targets of issue 14.
 """
 
 from __future__ import annotations
